@@ -1,0 +1,89 @@
+package io.waticamel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+import io.waticamel.action.ActionReader;
+import io.waticamel.action.TaskResults;
+import io.waticamel.files.MediaDownloader;
+import io.waticamel.files.UrlGuard;
+import io.waticamel.security.ApiKeyGuard;
+import io.waticamel.security.ApiKeys;
+import io.waticamel.wati.CredentialsEnricher;
+import io.waticamel.wati.WatiAnswerInterpreter;
+import io.waticamel.wati.WatiRequests;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/** The runtime's beans, each named as the route files call it. */
+public class WatiConfiguration implements CamelConfiguration {
+
+    /** {@code wati-camel/<version>}: WATI's CDN has refused library-default agents. */
+    public static final String USER_AGENT = "wati-camel/" + version();
+
+    @BindToRegistry
+    public ActionReader actionReader() {
+        return new ActionReader();
+    }
+
+    @BindToRegistry
+    public CredentialsEnricher credentials(CamelContext context) {
+        return new CredentialsEnricher(key -> context.getPropertiesComponent().resolveProperty(key)
+                .filter(v -> !v.isBlank()));
+    }
+
+    @BindToRegistry
+    public WatiRequests watiRequests() {
+        return new WatiRequests(USER_AGENT);
+    }
+
+    private final TaskResults taskResults = new TaskResults(new WatiAnswerInterpreter());
+
+    @BindToRegistry
+    public TaskResults taskResults() {
+        return taskResults;
+    }
+
+    @BindToRegistry
+    public MediaDownloader mediaDownloader(@PropertyInject("wati.data.dir") String dataDir,
+            @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
+            @PropertyInject("wati.http.connect-timeout-ms") int connectTimeoutMs,
+            @PropertyInject("wati.http.read-timeout-ms") int readTimeoutMs) {
+        return new MediaDownloader(new UrlGuard(allowPrivateHosts), Path.of(dataDir, "tmp"), connectTimeoutMs,
+                readTimeoutMs, USER_AGENT);
+    }
+
+    @BindToRegistry
+    public ApiKeyGuard apiKeyGuard(CamelContext context, @PropertyInject("wati.data.dir") String dataDir) throws IOException {
+        Map<String, String> configured = new LinkedHashMap<>();
+        context.getPropertiesComponent().resolveProperty("wati.api-key").ifPresent(k -> configured.put("default", k));
+        Properties named = context.getPropertiesComponent().loadProperties(k -> k.startsWith("wati.api-keys."));
+        named.forEach((k, v) -> configured.put(k.toString().substring("wati.api-keys.".length()), v.toString()));
+        // keys given only as environment variables, e.g. WATI_API_KEYS_CRM
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("WATI_API_KEYS_")) {
+                configured.put(k.substring("WATI_API_KEYS_".length()).toLowerCase(Locale.ROOT), v);
+            }
+        });
+        return new ApiKeyGuard(ApiKeys.configuredOrGenerated(configured, Path.of(dataDir, "api-key")), taskResults);
+    }
+
+    static String version() {
+        try (InputStream in = WatiConfiguration.class.getResourceAsStream("/wati-camel-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+}

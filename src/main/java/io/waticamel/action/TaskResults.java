@@ -1,0 +1,105 @@
+package io.waticamel.action;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.wati.CredentialsEnricher;
+import io.waticamel.wati.WatiAnswer;
+import io.waticamel.wati.WatiAnswerInterpreter;
+import io.waticamel.wati.WatiCredentials;
+import io.waticamel.wati.WatiRequests;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what happened to an action into its {@link TaskResult}: the exchange body becomes the three
+ * task variables (a Map) and the property {@value #PROPERTY} holds the result with its HTTP status.
+ */
+public class TaskResults {
+
+    public static final String PROPERTY = "watiTaskResult";
+    /** Exchange property set by an action route: run_text when WATI accepted the call. */
+    public static final String SUCCESS_TEXT = "watiSuccessText";
+    static final int MAX_ANSWER_BYTES = 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger("io.waticamel.actions");
+
+    private final WatiAnswerInterpreter interpreter;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public TaskResults(WatiAnswerInterpreter interpreter) {
+        this.interpreter = interpreter;
+    }
+
+    /** After camel-http: WATI's status and body decide run and run_text. */
+    public TaskResult fromWatiAnswer(Exchange exchange) throws IOException {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        byte[] body;
+        try (InputStream in = message.getBody(InputStream.class)) {
+            body = in == null ? new byte[0] : in.readNBytes(MAX_ANSWER_BYTES);
+        }
+        WatiAnswer answer = interpreter.interpret(status, body);
+        String runText = answer.success() ? exchange.getProperty(SUCCESS_TEXT, "Done.", String.class) : answer.reason();
+        return complete(exchange, new TaskResult(taskId(exchange), answer.success(), runText, answer.body(),
+                answer.success() ? 200 : 502));
+    }
+
+    /** The request was wrong: WATI was never called. */
+    public TaskResult rejected(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int status = e instanceof ActionRejectedException r ? r.httpStatus() : 400;
+        return complete(exchange, new TaskResult(taskId(exchange), false, e.getMessage(), null, status));
+    }
+
+    /** WATI could not be reached (connection refused, timeout, TLS): no answer to interpret. */
+    public TaskResult unreachable(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        // the exception's own message names host and port at most: never the token, which is a header
+        String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return complete(exchange, new TaskResult(taskId(exchange), false, "WATI could not be reached (" + reason + ")",
+                null, 502));
+    }
+
+    /** A fault of the runtime itself, not of the caller or WATI: logged with its stack, answered 500. */
+    public TaskResult failed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("Action failed unexpectedly", e);
+        return complete(exchange, new TaskResult(taskId(exchange), false,
+                "Internal error (" + e.getClass().getSimpleName() + "); see the runtime log", null, 500));
+    }
+
+    public TaskResult unauthorized(Exchange exchange) {
+        return complete(exchange, new TaskResult(ActionFields.DEFAULT_TASK_ID, false,
+                "Missing or invalid API key: send the X-API-Key header", null, 401));
+    }
+
+    /** For the HTTP edge: no header of the request or of WATI's answer goes back to the caller. */
+    public void toHttpResponse(Exchange exchange) throws JsonProcessingException {
+        TaskResult result = exchange.getProperty(PROPERTY, TaskResult.class);
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, result.httpStatus());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(mapper.writeValueAsBytes(result.variables()));
+    }
+
+    private TaskResult complete(Exchange exchange, TaskResult result) {
+        exchange.setProperty(PROPERTY, result);
+        exchange.getMessage().setBody(result.variables());
+        ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
+        WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
+        LOG.info("{} to {} via {}: run={} status={} {}", fields == null ? "-" : fields.action(),
+                exchange.getProperty(WatiRequests.MASKED_NUMBER, "-", String.class),
+                credentials == null ? "-" : credentials.label(), result.run(), result.httpStatus(), result.runText());
+        return result;
+    }
+
+    private static String taskId(Exchange exchange) {
+        ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
+        return fields == null ? ActionFields.DEFAULT_TASK_ID : fields.taskId();
+    }
+}

@@ -1,0 +1,58 @@
+package io.waticamel.wati;
+
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionReader;
+import io.waticamel.action.ActionRejectedException;
+import org.apache.camel.Exchange;
+
+/**
+ * The one place an action gets its WATI credentials: a named account from configuration
+ * ({@code wati.accounts.<name>.endpoint} / {@code .token}), or the request's {@code api_endpoint}
+ * and {@code access_token}. Sets the exchange property {@value #PROPERTY}.
+ */
+public class CredentialsEnricher {
+
+    public static final String PROPERTY = "watiCredentials";
+    private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+    private final Function<String, Optional<String>> configuration;
+
+    /** @param configuration looks up a configuration key (Camel's properties: file, env, -D) */
+    public CredentialsEnricher(Function<String, Optional<String>> configuration) {
+        this.configuration = configuration;
+    }
+
+    public WatiCredentials enrich(Exchange exchange) {
+        WatiCredentials credentials = resolve(exchange.getProperty(ActionReader.PROPERTY, ActionFields.class));
+        exchange.setProperty(PROPERTY, credentials);
+        return credentials;
+    }
+
+    public WatiCredentials resolve(ActionFields fields) {
+        String account = fields.get("account");
+        if (account == null) {
+            return new WatiCredentials(null, WatiEndpoints.normalise(fields.get("api_endpoint")),
+                    AccessTokens.normalise(fields.get("access_token")));
+        }
+        String name = account.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!ACCOUNT_NAME.matcher(name).matches()) {
+            throw new ActionRejectedException("Invalid account name: lower-case letters, digits, '-' and '_' only");
+        }
+        // a named account's token must only ever go to that account's endpoint
+        if (fields.get("api_endpoint") != null || fields.get("access_token") != null) {
+            throw new ActionRejectedException(
+                    "Give either account or api_endpoint/access_token, not both: a named account's token is only sent to its configured endpoint");
+        }
+        String endpoint = configuration.apply("wati.accounts." + name + ".endpoint").orElse(null);
+        String token = configuration.apply("wati.accounts." + name + ".token").orElse(null);
+        if (endpoint == null && token == null) {
+            throw new ActionRejectedException("Unknown account '" + name + "': configure wati.accounts." + name
+                    + ".endpoint and .token");
+        }
+        return new WatiCredentials(name, WatiEndpoints.normalise(endpoint), AccessTokens.normalise(token));
+    }
+}

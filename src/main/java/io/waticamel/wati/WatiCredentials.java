@@ -1,0 +1,24 @@
+package io.waticamel.wati;
+
+import java.net.URI;
+
+/**
+ * Where and as whom an action calls WATI. {@code account} is the configured account name, or null
+ * when the caller sent endpoint and token. {@code toString} never shows the token.
+ */
+public record WatiCredentials(String account, URI endpoint, String token) {
+
+    public String authorization() {
+        return AccessTokens.authorizationHeader(token);
+    }
+
+    /** The account as it may appear in logs and stored records: its name, or the endpoint. */
+    public String label() {
+        return account != null ? account : endpoint.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "WatiCredentials[account=" + account + ", endpoint=" + endpoint + ", token=******]";
+    }
+}

@@ -1,0 +1,121 @@
+package io.waticamel.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A local stand-in for WATI over real HTTP on 127.0.0.1: records every request exactly as it
+ * arrived (method, raw path, raw query, headers, body bytes) and answers from a script.
+ */
+public final class WatiDouble implements AutoCloseable {
+
+    public record Recorded(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null ? null : String.join(",", values);
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    public record Answer(int status, Map<String, String> headers, byte[] body) {
+        public static Answer json(int status, String json) {
+            return new Answer(status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public static Answer bytes(int status, String contentType, byte[] body) {
+            return new Answer(status, Map.of("Content-Type", contentType), body);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedDeque<Function<Recorded, Answer>> script = new ConcurrentLinkedDeque<>();
+    private volatile Function<Recorded, Answer> fallback = r -> Answer.json(200, "{\"result\":true}");
+
+    public WatiDouble() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The answer for every request not scripted with {@link #next}. */
+    public WatiDouble answer(Function<Recorded, Answer> answer) {
+        this.fallback = answer;
+        return this;
+    }
+
+    public WatiDouble answer(Answer answer) {
+        return answer(r -> answer);
+    }
+
+    /** The answer to the next request only. */
+    public WatiDouble next(Answer answer) {
+        script.add(r -> answer);
+        return this;
+    }
+
+    public List<Recorded> requests() {
+        return Collections.unmodifiableList(new ArrayList<>(requests));
+    }
+
+    public Recorded onlyRequest() {
+        List<Recorded> all = requests();
+        if (all.size() != 1) {
+            throw new AssertionError("expected exactly one request to the WATI double, got " + all.size());
+        }
+        return all.get(0);
+    }
+
+    public void reset() {
+        requests.clear();
+        script.clear();
+        fallback = r -> Answer.json(200, "{\"result\":true}");
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
+        Recorded recorded = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery(), headers, body);
+        requests.add(recorded);
+        Function<Recorded, Answer> scripted = script.poll();
+        Answer answer = (scripted != null ? scripted : fallback).apply(recorded);
+        answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer.body());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

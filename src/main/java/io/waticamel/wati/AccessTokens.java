@@ -23,7 +23,7 @@ public final class AccessTokens {
         while (BEARER_PREFIX.matcher(token).find()) {
             token = BEARER_PREFIX.matcher(token).replaceFirst("").strip();
         }
-        if (token.isEmpty()) {
+        if (token.isEmpty() || token.equalsIgnoreCase("bearer")) {
             throw new ActionRejectedException("No Access Token provided");
         }
         if (token.length() > 4096 || !TOKEN.matcher(token).matches()) {

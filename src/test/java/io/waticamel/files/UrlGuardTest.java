@@ -1,0 +1,45 @@
+package io.waticamel.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UrlGuardTest {
+
+    final UrlGuard guard = new UrlGuard(false);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1/x", "http://localhost/x", "http://169.254.169.254/latest/meta-data",
+        "http://10.1.2.3/", "http://172.16.0.1/", "http://192.168.1.1/", "http://[::1]/", "http://[fd00::1]/",
+        "http://0.0.0.0/", "http://224.0.0.1/", "http://100.64.0.1/"})
+    void refusesPrivateAndLocalAddresses(String url) {
+        assertThatThrownBy(() -> guard.check("file_url", url)).hasMessageContaining("private or local address");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file:///etc/passwd", "ftp://example.com/x", "gopher://x/", "jar:http://x!/", "//example.com/x"})
+    void refusesOtherSchemes(String url) {
+        assertThatThrownBy(() -> guard.check("file_url", url)).hasMessage("file_url must be an http or https URL");
+    }
+
+    @Test
+    void publicAddressesPass() throws Exception {
+        assertThat(UrlGuard.isPublic(InetAddress.getByName("8.8.8.8"))).isTrue();
+        assertThat(UrlGuard.isPublic(InetAddress.getByName("2606:4700::1111"))).isTrue();
+    }
+
+    @Test
+    void privateHostsMayBeAllowedForLocalDoubles() {
+        assertThat(new UrlGuard(true).check("file_url", "http://127.0.0.1:9/x").getPort()).isEqualTo(9);
+    }
+
+    @Test
+    void credentialsInUrlsAreRefused() {
+        assertThatThrownBy(() -> guard.check("file_url", "http://user:pw@example.com/")).hasMessageContaining("credentials");
+    }
+}

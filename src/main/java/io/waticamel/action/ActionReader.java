@@ -31,6 +31,8 @@ public class ActionReader {
     public static final String PROPERTY = "watiActionFields";
     /** Exchange property: the wati_action name the router switches on (control characters replaced). */
     public static final String ACTION_PROPERTY = "watiAction";
+    /** Exchange property: the caller's headers, given back with the result (the WATI call clears them). */
+    public static final String CALLER_HEADERS = "watiCallerHeaders";
     public static final int MAX_FIELD_LENGTH = 8192;
     private static final Set<String> FIELD_NAMES = Set.of("wati_action", "api_endpoint", "access_token",
             "whatsappNumber", "messageText", "template_name", "broadcast_name", "file_url", "caption", "owner_id",
@@ -51,7 +53,7 @@ public class ActionReader {
                 .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     }
 
-    public ActionFields read(Exchange exchange) {
+    public void read(Exchange exchange) {
         Message in = exchange.getMessage();
         Object body = in.getBody();
         ActionFields fields;
@@ -62,11 +64,23 @@ public class ActionReader {
         } else {
             fields = fromJson(in.getBody(InputStream.class));
         }
+        exchange.setProperty(CALLER_HEADERS, new LinkedHashMap<>(in.getHeaders()));
         exchange.setProperty(PROPERTY, fields);
         exchange.setProperty(ACTION_PROPERTY, fields.action() == null ? null : printable(fields.action()));
         in.setBody(null);
         fields.requireValidTaskId();
-        return fields;
+    }
+
+    /**
+     * For workflow routes: the JSON body's task fields become headers, so the route can call
+     * {@code direct:wati-action} several times with the same fields, changing only a few.
+     */
+    public void toHeaders(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Object body = in.getBody();
+        ActionFields fields = body instanceof Map<?, ?> map ? fromMap(map) : fromJson(in.getBody(InputStream.class));
+        fields.asMap().forEach(in::setHeader);
+        in.setBody(null);
     }
 
     ActionFields fromJson(InputStream json) {

@@ -2,6 +2,8 @@ package io.waticamel.action;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +37,7 @@ public class TaskResults {
     }
 
     /** After camel-http: WATI's status and body decide run and run_text. */
-    public TaskResult fromWatiAnswer(Exchange exchange) throws IOException {
+    public void fromWatiAnswer(Exchange exchange) throws IOException {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         byte[] body;
@@ -44,36 +46,36 @@ public class TaskResults {
         }
         WatiAnswer answer = interpreter.interpret(status, body);
         String runText = answer.success() ? exchange.getProperty(SUCCESS_TEXT, "Done.", String.class) : answer.reason();
-        return complete(exchange, new TaskResult(taskId(exchange), answer.success(), runText, answer.body(),
+        complete(exchange, new TaskResult(taskId(exchange), answer.success(), runText, answer.body(),
                 answer.success() ? 200 : 502));
     }
 
     /** The request was wrong: WATI was never called. */
-    public TaskResult rejected(Exchange exchange) {
+    public void rejected(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         int status = e instanceof ActionRejectedException r ? r.httpStatus() : 400;
-        return complete(exchange, new TaskResult(taskId(exchange), false, e.getMessage(), null, status));
+        complete(exchange, new TaskResult(taskId(exchange), false, e.getMessage(), null, status));
     }
 
     /** WATI could not be reached (connection refused, timeout, TLS): no answer to interpret. */
-    public TaskResult unreachable(Exchange exchange) {
+    public void unreachable(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         // the exception's own message names host and port at most: never the token, which is a header
         String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        return complete(exchange, new TaskResult(taskId(exchange), false, "WATI could not be reached (" + reason + ")",
+        complete(exchange, new TaskResult(taskId(exchange), false, "WATI could not be reached (" + reason + ")",
                 null, 502));
     }
 
     /** A fault of the runtime itself, not of the caller or WATI: logged with its stack, answered 500. */
-    public TaskResult failed(Exchange exchange) {
+    public void failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("Action failed unexpectedly", e);
-        return complete(exchange, new TaskResult(taskId(exchange), false,
+        complete(exchange, new TaskResult(taskId(exchange), false,
                 "Internal error (" + e.getClass().getSimpleName() + "); see the runtime log", null, 500));
     }
 
-    public TaskResult unauthorized(Exchange exchange) {
-        return complete(exchange, new TaskResult(ActionFields.DEFAULT_TASK_ID, false,
+    public void unauthorized(Exchange exchange) {
+        complete(exchange, new TaskResult(ActionFields.DEFAULT_TASK_ID, false,
                 "Missing or invalid API key: send the X-API-Key header", null, 401));
     }
 
@@ -87,15 +89,20 @@ public class TaskResults {
         message.setBody(mapper.writeValueAsBytes(result.variables()));
     }
 
-    private TaskResult complete(Exchange exchange, TaskResult result) {
+    @SuppressWarnings("unchecked")
+    private void complete(Exchange exchange, TaskResult result) {
         exchange.setProperty(PROPERTY, result);
+        Map<String, Object> callerHeaders = exchange.getProperty(ActionReader.CALLER_HEADERS, Map.class);
+        if (callerHeaders != null) {
+            // the caller's route goes on with its own headers, not WATI's response headers
+            exchange.getMessage().setHeaders(new LinkedHashMap<>(callerHeaders));
+        }
         exchange.getMessage().setBody(result.variables());
         ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
         WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
         LOG.info("{} to {} via {}: run={} status={} {}", fields == null ? "-" : fields.action(),
                 exchange.getProperty(WatiRequests.MASKED_NUMBER, "-", String.class),
                 credentials == null ? "-" : credentials.label(), result.run(), result.httpStatus(), result.runText());
-        return result;
     }
 
     private static String taskId(Exchange exchange) {

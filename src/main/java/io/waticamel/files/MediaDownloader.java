@@ -48,7 +48,7 @@ public class MediaDownloader {
         this.userAgent = userAgent;
     }
 
-    public DownloadedFile download(Exchange exchange) throws IOException {
+    public void download(Exchange exchange) throws IOException {
         ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
         DownloadedFile file = download(fields.get("file_url").strip());
         exchange.setProperty(PROPERTY, file);
@@ -58,7 +58,6 @@ public class MediaDownloader {
                 delete(file.path());
             }
         });
-        return file;
     }
 
     public DownloadedFile download(String url) throws IOException {

@@ -26,10 +26,8 @@ public class CredentialsEnricher {
         this.configuration = configuration;
     }
 
-    public WatiCredentials enrich(Exchange exchange) {
-        WatiCredentials credentials = resolve(exchange.getProperty(ActionReader.PROPERTY, ActionFields.class));
-        exchange.setProperty(PROPERTY, credentials);
-        return credentials;
+    public void enrich(Exchange exchange) {
+        exchange.setProperty(PROPERTY, resolve(exchange.getProperty(ActionReader.PROPERTY, ActionFields.class)));
     }
 
     public WatiCredentials resolve(ActionFields fields) {

@@ -32,6 +32,7 @@ public final class ApiKeys {
         keysByName.forEach((name, key) -> {
             if (key != null && !key.isBlank()) {
                 copy.put(name, key.strip().getBytes(StandardCharsets.UTF_8));
+                SecretMasking.register(key);
             }
         });
         if (copy.isEmpty()) {

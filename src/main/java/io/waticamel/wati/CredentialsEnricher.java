@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import io.waticamel.action.ActionFields;
 import io.waticamel.action.ActionReader;
 import io.waticamel.action.ActionRejectedException;
+import io.waticamel.security.SecretMasking;
 import org.apache.camel.Exchange;
 
 /**
@@ -51,6 +52,8 @@ public class CredentialsEnricher {
             throw new ActionRejectedException("Unknown account '" + name + "': configure wati.accounts." + name
                     + ".endpoint and .token");
         }
-        return new WatiCredentials(name, WatiEndpoints.normalise(endpoint), AccessTokens.normalise(token));
+        WatiCredentials credentials = new WatiCredentials(name, WatiEndpoints.normalise(endpoint), AccessTokens.normalise(token));
+        SecretMasking.register(credentials.token());
+        return credentials;
     }
 }

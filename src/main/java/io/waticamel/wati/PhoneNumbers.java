@@ -51,6 +51,6 @@ public final class PhoneNumbers {
 
     private static ActionRejectedException invalid() {
         return new ActionRejectedException(
-                "Invalid whatsappNumber: give the country code and number, 7 to 15 digits (e.g. 27821234567)");
+                "Invalid whatsappNumber: give the country code and number, 7 to 15 digits (e.g. 447700900123)");
     }
 }

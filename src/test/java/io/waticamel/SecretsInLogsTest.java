@@ -1,0 +1,107 @@
+package io.waticamel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.waticamel.testing.RunningRuntime;
+import io.waticamel.testing.WatiDouble;
+import io.waticamel.testing.WatiDouble.Answer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every action (success, WATI refusal, validation error, wrong key) with all logging at DEBUG,
+ * through the runtime's own log layout: neither the token, nor the API key, nor a full phone
+ * number appears in what was logged.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecretsInLogsTest {
+
+    static final String TOKEN = "SeCrEtToKeN-7f3a9c2e81d4";
+    static final String NUMBER = "27821234567";
+    final StringWriter log = new StringWriter();
+    WatiDouble wati;
+    WatiDouble files;
+    Appender capture;
+
+    @BeforeAll
+    void captureLogs() throws Exception {
+        wati = new WatiDouble();
+        files = new WatiDouble();
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Appender console = context.getConfiguration().getAppender("console");
+        capture = WriterAppender.newBuilder().setName("capture").setTarget(log)
+                .setLayout((org.apache.logging.log4j.core.Layout<?>) console.getLayout()).build();
+        capture.start();
+        context.getConfiguration().addAppender(capture);
+        LoggerConfig root = context.getConfiguration().getRootLogger();
+        root.addAppender(capture, Level.ALL, null);
+        Configurator.setRootLevel(Level.DEBUG);
+        context.updateLoggers();
+    }
+
+    @AfterAll
+    void restore() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().removeAppender("capture");
+        Configurator.setRootLevel(Level.INFO);
+        context.updateLoggers();
+        wati.close();
+        files.close();
+    }
+
+    Map<String, Object> task(String action) {
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("wati_action", action);
+        task.put("api_endpoint", wati.url());
+        task.put("access_token", "Bearer " + TOKEN);
+        task.put("whatsappNumber", NUMBER);
+        task.put("messageText", "hi");
+        task.put("template_name", "t");
+        task.put("parameter_name_1", "a");
+        task.put("parameter_value_1", "b");
+        task.put("file_url", files.url() + "/doc.pdf");
+        return task;
+    }
+
+    @Test
+    void noSecretOrFullNumberIsLogged() throws Exception {
+        files.answer(Answer.bytes(200, "application/pdf", "%PDF".getBytes()));
+        try (RunningRuntime runtime = RunningRuntime.start()) {
+            for (String action : new String[] {"send_session_message", "send_template_message", "send_session_file", "update_contact"}) {
+                assertThat(runtime.postAction(task(action)).status()).isEqualTo(200);
+            }
+            wati.answer(Answer.json(200, "{\"result\":false,\"message\":\"Ticket has been expired.\"}"));
+            assertThat(runtime.postAction(task("send_session_message")).status()).isEqualTo(502);
+            Map<String, Object> bad = task("send_session_message");
+            bad.put("whatsappNumber", "12");
+            assertThat(runtime.postAction(bad).status()).isEqualTo(400);
+            Map<String, Object> unreachable = task("send_session_message");
+            unreachable.put("api_endpoint", "http://127.0.0.1:" + RunningRuntime.freePort());
+            assertThat(runtime.postAction(unreachable).status()).isEqualTo(502);
+            assertThat(runtime.postAction("{\"access_token\": \"" + TOKEN + "\" oops").status()).isEqualTo(400);
+            assertThat(runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/actions")))
+                    .header("X-API-Key", "wrong-" + TOKEN).POST(HttpRequest.BodyPublishers.ofString("{}")).build()).status())
+                    .isEqualTo(401);
+        }
+
+        String logged = log.toString();
+        assertThat(wati.requests()).hasSize(5);
+        assertThat(logged).contains("send_session_file to ********567").contains("Ticket has been expired.");
+        assertThat(logged).doesNotContain(TOKEN).doesNotContain(RunningRuntime.API_KEY).doesNotContain(NUMBER);
+    }
+}

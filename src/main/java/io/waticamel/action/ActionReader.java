@@ -140,8 +140,11 @@ public class ActionReader {
     ActionFields fromHeaders(Map<String, Object> headers) {
         Map<String, String> fields = new LinkedHashMap<>();
         headers.forEach((k, v) -> {
-            if (v != null && (FIELD_NAMES.contains(k) || PARAMETER_FIELD.matcher(k).matches())) {
-                put(fields, k, String.valueOf(v));
+            // HTTP may change a header name's case: match names case-insensitively, keep the canonical spelling
+            String canonical = FIELD_NAMES.stream().filter(k::equalsIgnoreCase).findFirst()
+                    .orElse(PARAMETER_FIELD.matcher(k.toLowerCase(java.util.Locale.ROOT)).matches() ? k.toLowerCase(java.util.Locale.ROOT) : null);
+            if (v != null && canonical != null) {
+                put(fields, canonical, String.valueOf(v));
             }
         });
         return new ActionFields(fields);

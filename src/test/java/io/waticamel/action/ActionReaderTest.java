@@ -54,6 +54,8 @@ class ActionReaderTest {
         ActionFields fields = reader.fromHeaders(Map.of("wati_action", "send_session_message", "parameter_name_1", "a",
                 "CamelHttpUri", "/x", "X-API-Key", "k"));
         assertThat(fields.asMap()).containsOnlyKeys("wati_action", "parameter_name_1");
+        assertThat(reader.fromHeaders(Map.of("whatsappnumber", "1", "Parameter_Value_2", "v")).asMap())
+                .containsOnlyKeys("whatsappNumber", "parameter_value_2");
     }
 
     @Test

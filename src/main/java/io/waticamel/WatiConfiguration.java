@@ -46,6 +46,7 @@ public class WatiConfiguration implements CamelConfiguration {
 
     private final TaskResults taskResults = new TaskResults(new WatiAnswerInterpreter());
 
+
     @BindToRegistry
     public TaskResults taskResults() {
         return taskResults;
@@ -60,8 +61,15 @@ public class WatiConfiguration implements CamelConfiguration {
                 readTimeoutMs, USER_AGENT);
     }
 
+    // Camel Main calls @BindToRegistry methods twice (injection, then configuration loading):
+    // the guard reads or generates the key file once
+    private ApiKeyGuard apiKeyGuard;
+
     @BindToRegistry
     public ApiKeyGuard apiKeyGuard(CamelContext context, @PropertyInject("wati.data.dir") String dataDir) throws IOException {
+        if (apiKeyGuard != null) {
+            return apiKeyGuard;
+        }
         Map<String, String> configured = new LinkedHashMap<>();
         context.getPropertiesComponent().resolveProperty("wati.api-key").ifPresent(k -> configured.put("default", k));
         Properties named = context.getPropertiesComponent().loadProperties(k -> k.startsWith("wati.api-keys."));
@@ -72,7 +80,8 @@ public class WatiConfiguration implements CamelConfiguration {
                 configured.put(k.substring("WATI_API_KEYS_".length()).toLowerCase(Locale.ROOT), v);
             }
         });
-        return new ApiKeyGuard(ApiKeys.configuredOrGenerated(configured, Path.of(dataDir, "api-key")), taskResults);
+        apiKeyGuard = new ApiKeyGuard(ApiKeys.configuredOrGenerated(configured, Path.of(dataDir, "api-key")), taskResults);
+        return apiKeyGuard;
     }
 
     static String version() {

@@ -233,6 +233,8 @@ class SendActionsTest {
             assertThat(r.rawPath()).isEqualTo("/api/v1/sendSessionFile/27821234567");
             // a document without caption is captioned with its file name (WATI shows "untitled" otherwise)
             assertThat(r.rawQuery()).isEqualTo("caption=INV-17.pdf");
+            assertThat(r.header("Content-Type")).matches("multipart/form-data; boundary=[^;]+");
+            assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(r.body().length));
             Multipart.Part part = Multipart.parse(r.header("Content-Type"), r.body()).single("file");
             assertThat(part.fileName()).isEqualTo("INV-17.pdf");
             assertThat(part.contentType()).isEqualTo("application/pdf");

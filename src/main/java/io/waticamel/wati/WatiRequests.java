@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,8 @@ import org.apache.hc.client5.http.entity.mime.FileBody;
 import org.apache.hc.client5.http.entity.mime.HttpMultipartMode;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 
 /**
  * Builds the exact WATI v1 request of each send action from the validated task fields: sets the
@@ -111,11 +114,20 @@ public class WatiRequests {
         if (caption != null && caption.length() > MAX_MESSAGE_LENGTH) {
             throw new ActionRejectedException("caption is longer than " + MAX_MESSAGE_LENGTH + " characters");
         }
-        var entity = MultipartEntityBuilder.create()
-                .setMode(HttpMultipartMode.EXTENDED)
-                .setCharset(StandardCharsets.UTF_8)
+        String boundary = "wati-camel-" + UUID.randomUUID();
+        String contentType = "multipart/form-data; boundary=" + boundary;
+        HttpEntity multipart = MultipartEntityBuilder.create()
+                .setMode(HttpMultipartMode.STRICT)
+                .setBoundary(boundary)
                 .addPart("file", new FileBody(file.path().toFile(), ContentType.parse(file.contentType()), file.fileName()))
                 .build();
+        // the builder adds "charset=ISO-8859-1", which RFC 7578 does not define for multipart/form-data
+        HttpEntity entity = new HttpEntityWrapper(multipart) {
+            @Override
+            public String getContentType() {
+                return contentType;
+            }
+        };
         prepare(exchange, "sendSessionFile/" + number, caption == null ? null : "caption=" + encode(caption), null, entity);
     }
 

@@ -8,8 +8,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.waticamel.action.ActionReader;
 import io.waticamel.action.TaskResults;
+import io.waticamel.files.HttpFetcher;
 import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.security.ApiKeyGuard;
@@ -57,8 +62,21 @@ public class WatiConfiguration implements CamelConfiguration {
             @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
             @PropertyInject("wati.http.connect-timeout-ms") int connectTimeoutMs,
             @PropertyInject("wati.http.read-timeout-ms") int readTimeoutMs) {
-        return new MediaDownloader(new UrlGuard(allowPrivateHosts), Path.of(dataDir, "tmp"), connectTimeoutMs,
-                readTimeoutMs, USER_AGENT);
+        return new MediaDownloader(new HttpFetcher(new UrlGuard(allowPrivateHosts), connectTimeoutMs, readTimeoutMs, USER_AGENT),
+                Path.of(dataDir, "tmp"));
+    }
+
+    private HikariDataSource dataSource;
+
+    /** Opened and migrated once (see below why the method may be called twice), closed with Camel. */
+    @BindToRegistry(value = "watiDataSource", destroyMethod = "close")
+    public synchronized DataSource watiDataSource(@PropertyInject("wati.db.url") String url,
+            @PropertyInject("wati.db.user") String user, @PropertyInject("wati.db.password") String password,
+            @PropertyInject("wati.db.pool-size") int poolSize) {
+        if (dataSource == null) {
+            dataSource = Database.open(url, user, password, poolSize);
+        }
+        return dataSource;
     }
 
     // Camel Main calls @BindToRegistry methods twice (injection, then configuration loading):

@@ -50,11 +50,10 @@ public class TaskResults {
                 answer.success() ? 200 : 502));
     }
 
-    /** The request was wrong: WATI was never called. */
-    public void rejected(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int status = e instanceof ActionRejectedException r ? r.httpStatus() : 400;
-        complete(exchange, new TaskResult(taskId(exchange), false, e.getMessage(), null, status));
+    /** The action ended early: refused before WATI was called, or failed outside the runtime. */
+    public void ended(Exchange exchange) {
+        ActionException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ActionException.class);
+        complete(exchange, new TaskResult(taskId(exchange), false, e.getMessage(), e.response(), e.httpStatus()));
     }
 
     /** WATI could not be reached (connection refused, timeout, TLS): no answer to interpret. */

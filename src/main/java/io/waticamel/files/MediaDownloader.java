@@ -3,16 +3,15 @@ package io.waticamel.files;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.waticamel.action.ActionFailedException;
 import io.waticamel.action.ActionFields;
 import io.waticamel.action.ActionReader;
 import io.waticamel.action.ActionRejectedException;
@@ -22,30 +21,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Downloads a caller's {@code file_url} for send_session_file: no credentials sent, at most
- * {@value #MAX_REDIRECTS} redirects each checked again, WhatsApp's media limits enforced while
- * streaming (the download stops as soon as a limit is passed) and the bytes spooled to a
- * temporary file, never held in memory.
+ * Downloads a caller's {@code file_url} for send_session_file: no credentials sent, redirects
+ * checked by the {@link HttpFetcher}, WhatsApp's media limits enforced while streaming (the
+ * download stops as soon as a limit is passed) and the bytes spooled to a temporary file, never
+ * held in memory, so WATI gets a Content-Length.
  */
 public class MediaDownloader {
 
     public static final String PROPERTY = "watiDownloadedFile";
-    static final int MAX_REDIRECTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(MediaDownloader.class);
     private static final Pattern DISPOSITION_NAME = Pattern.compile("(?i)filename\\*?=\\s*(?:UTF-8'')?\"?([^\";]+)\"?");
 
-    private final UrlGuard guard;
+    private final HttpFetcher fetcher;
     private final Path tempDir;
-    private final int connectTimeoutMs;
-    private final int readTimeoutMs;
-    private final String userAgent;
 
-    public MediaDownloader(UrlGuard guard, Path tempDir, int connectTimeoutMs, int readTimeoutMs, String userAgent) {
-        this.guard = guard;
+    public MediaDownloader(HttpFetcher fetcher, Path tempDir) {
+        this.fetcher = fetcher;
         this.tempDir = tempDir;
-        this.connectTimeoutMs = connectTimeoutMs;
-        this.readTimeoutMs = readTimeoutMs;
-        this.userAgent = userAgent;
     }
 
     public void download(Exchange exchange) throws IOException {
@@ -61,54 +53,32 @@ public class MediaDownloader {
     }
 
     public DownloadedFile download(String url) throws IOException {
-        URI uri = guard.check("file_url", url);
-        for (int hop = 0;; hop++) {
-            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-            connection.setInstanceFollowRedirects(false);
-            connection.setConnectTimeout(connectTimeoutMs);
-            connection.setReadTimeout(readTimeoutMs);
-            connection.setRequestProperty("User-Agent", userAgent);
-            try {
-                int status = connection.getResponseCode();
-                if (status >= 300 && status < 400 && connection.getHeaderField("Location") != null) {
-                    if (hop >= MAX_REDIRECTS) {
-                        throw new ActionRejectedException("file_url redirects more than " + MAX_REDIRECTS + " times");
-                    }
-                    uri = guard.check("file_url redirect", uri.resolve(connection.getHeaderField("Location")).toString());
-                    continue;
-                }
-                if (status < 200 || status > 299) {
-                    throw new ActionRejectedException("file_url could not be downloaded: HTTP " + status,
-                            status >= 500 ? 502 : 400);
-                }
-                return spool(uri, connection);
-            } finally {
-                connection.disconnect();
+        try (HttpFetcher.Fetched fetched = fetcher.get("file_url", url, null, null)) {
+            if (fetched.status() >= 500) {
+                throw new ActionFailedException("file_url could not be downloaded: HTTP " + fetched.status());
             }
+            if (fetched.status() < 200 || fetched.status() > 299) {
+                throw new ActionRejectedException("file_url could not be downloaded: HTTP " + fetched.status());
+            }
+            return spool(fetched);
         }
     }
 
-    private DownloadedFile spool(URI uri, HttpURLConnection connection) throws IOException {
-        String fileName = fileName(uri, connection.getHeaderField("Content-Disposition"));
-        String contentType = MediaKind.baseType(connection.getContentType());
-        if (contentType.isEmpty() || contentType.endsWith("/octet-stream")) {
-            // servers that do not know the type: the extension decides
-            String byName = MediaKind.contentTypeOf(fileName);
-            contentType = byName != null ? byName : contentType;
-        }
+    private DownloadedFile spool(HttpFetcher.Fetched fetched) throws IOException {
+        String fileName = fileName(fetched.uri(), fetched.contentDisposition());
+        String contentType = contentType(fetched.contentType(), fileName);
         MediaKind kind = MediaKind.of(contentType);
         if (kind == null) {
             throw new ActionRejectedException("Unsupported media type '" + (contentType.isEmpty() ? "unknown" : contentType)
                     + "' for " + fileName + ": WhatsApp takes images (JPEG, PNG), video (MP4, 3GPP), audio (AAC, AMR, MP3, M4A, OGG) and documents (PDF, Office, text, CSV, ZIP)");
         }
-        long declared = connection.getContentLengthLong();
-        if (declared > kind.maxBytes()) {
+        if (fetched.contentLength() > kind.maxBytes()) {
             throw tooLarge(fileName, kind);
         }
         Files.createDirectories(tempDir);
         Path path = Files.createTempFile(tempDir, "send-", ".part");
         long size = 0;
-        try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(path)) {
+        try (InputStream in = fetched.body(); OutputStream out = Files.newOutputStream(path)) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0;) {
                 size += n;
@@ -123,6 +93,16 @@ public class MediaDownloader {
         }
         LOG.debug("Downloaded {} ({} bytes, {})", fileName, size, contentType);
         return new DownloadedFile(path, fileName, contentType, size, kind);
+    }
+
+    /** The served content type; the extension decides when the server does not know it. */
+    public static String contentType(String served, String fileName) {
+        String contentType = MediaKind.baseType(served);
+        if (contentType.isEmpty() || contentType.endsWith("/octet-stream")) {
+            String byName = MediaKind.contentTypeOf(fileName);
+            return byName != null ? byName : contentType;
+        }
+        return contentType;
     }
 
     private static ActionRejectedException tooLarge(String fileName, MediaKind kind) {

@@ -10,6 +10,7 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
+import com.azure.storage.blob.BlobServiceClient;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.waticamel.action.ActionReader;
@@ -17,6 +18,9 @@ import io.waticamel.action.TaskResults;
 import io.waticamel.files.HttpFetcher;
 import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
+import io.waticamel.media.FileRecords;
+import io.waticamel.media.MediaArchive;
+import io.waticamel.media.MediaStore;
 import io.waticamel.security.ApiKeyGuard;
 import io.waticamel.security.ApiKeys;
 import io.waticamel.wati.CredentialsEnricher;
@@ -62,8 +66,58 @@ public class WatiConfiguration implements CamelConfiguration {
             @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
             @PropertyInject("wati.http.connect-timeout-ms") int connectTimeoutMs,
             @PropertyInject("wati.http.read-timeout-ms") int readTimeoutMs) {
-        return new MediaDownloader(new HttpFetcher(new UrlGuard(allowPrivateHosts), connectTimeoutMs, readTimeoutMs, USER_AGENT),
-                Path.of(dataDir, "tmp"));
+        return new MediaDownloader(httpFetcher(allowPrivateHosts, connectTimeoutMs, readTimeoutMs), Path.of(dataDir, "tmp"));
+    }
+
+    private MediaStore mediaStore;
+
+    /** Azure Blob Storage: the connection string, or Azurite as a dev service when there is none. */
+    @BindToRegistry(value = "mediaStore", destroyMethod = "close")
+    public synchronized MediaStore mediaStore(@PropertyInject("wati.azure.connection-string") String connectionString,
+            @PropertyInject("wati.data.dir") String dataDir, @PropertyInject("wati.azurite.port") int azuritePort,
+            @PropertyInject("wati.azure.max-tries") int maxTries,
+            @PropertyInject("wati.azure.try-timeout-seconds") int tryTimeoutSeconds) {
+        if (mediaStore == null) {
+            var retries = MediaStore.retries(maxTries, tryTimeoutSeconds);
+            mediaStore = connectionString == null || connectionString.isBlank()
+                    ? MediaStore.devService(Path.of(dataDir, "azurite", "install"), Path.of(dataDir, "azurite", "blobs"),
+                            azuritePort, retries)
+                    : MediaStore.connect(connectionString.strip(), retries);
+        }
+        return mediaStore;
+    }
+
+    /** The client the azure-storage-blob endpoints use ({@code serviceClient=#watiBlobServiceClient}). */
+    @BindToRegistry("watiBlobServiceClient")
+    public BlobServiceClient watiBlobServiceClient(@PropertyInject("wati.azure.connection-string") String connectionString,
+            @PropertyInject("wati.data.dir") String dataDir, @PropertyInject("wati.azurite.port") int azuritePort,
+            @PropertyInject("wati.azure.max-tries") int maxTries,
+            @PropertyInject("wati.azure.try-timeout-seconds") int tryTimeoutSeconds) {
+        return mediaStore(connectionString, dataDir, azuritePort, maxTries, tryTimeoutSeconds).client();
+    }
+
+    @BindToRegistry
+    public MediaArchive mediaArchive(@PropertyInject("wati.azure.connection-string") String connectionString,
+            @PropertyInject("wati.data.dir") String dataDir, @PropertyInject("wati.azurite.port") int azuritePort,
+            @PropertyInject("wati.azure.max-tries") int maxTries,
+            @PropertyInject("wati.azure.try-timeout-seconds") int tryTimeoutSeconds,
+            @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
+            @PropertyInject("wati.http.connect-timeout-ms") int connectTimeoutMs,
+            @PropertyInject("wati.http.read-timeout-ms") int readTimeoutMs,
+            @PropertyInject("wati.media.container-prefix") String containerPrefix,
+            @PropertyInject("wati.media.default-owner-id") String defaultOwnerId) {
+        return new MediaArchive(mediaStore(connectionString, dataDir, azuritePort, maxTries, tryTimeoutSeconds),
+                httpFetcher(allowPrivateHosts, connectTimeoutMs, readTimeoutMs), new WatiAnswerInterpreter(), containerPrefix,
+                defaultOwnerId, Path.of(dataDir, "tmp"));
+    }
+
+    @BindToRegistry
+    public FileRecords fileRecords() {
+        return new FileRecords();
+    }
+
+    private static HttpFetcher httpFetcher(boolean allowPrivateHosts, int connectTimeoutMs, int readTimeoutMs) {
+        return new HttpFetcher(new UrlGuard(allowPrivateHosts), connectTimeoutMs, readTimeoutMs, USER_AGENT);
     }
 
     private HikariDataSource dataSource;

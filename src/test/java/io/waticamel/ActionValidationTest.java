@@ -127,7 +127,7 @@ class ActionValidationTest {
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.runText()).isEqualTo("Unknown wati_action 'send_fax'. Valid actions: send_session_message, "
-                + "send_template_message, send_session_file, update_contact");
+                + "send_template_message, send_session_file, update_contact, get_media");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.wati.CredentialsEnricher;
 import io.waticamel.wati.WatiAnswer;
@@ -26,6 +27,8 @@ public class TaskResults {
     public static final String PROPERTY = "watiTaskResult";
     /** Exchange property set by an action route: run_text when WATI accepted the call. */
     public static final String SUCCESS_TEXT = "watiSuccessText";
+    /** Exchange property set by an action that answers itself (get_media): the task response. */
+    public static final String RESPONSE = "watiTaskResponse";
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger("io.waticamel.actions");
 
@@ -48,6 +51,13 @@ public class TaskResults {
         String runText = answer.success() ? exchange.getProperty(SUCCESS_TEXT, "Done.", String.class) : answer.reason();
         complete(exchange, new TaskResult(taskId(exchange), answer.success(), runText, answer.body(),
                 answer.success() ? 200 : 502));
+    }
+
+    /** An action that did not end with a WATI answer to interpret (get_media): its own response. */
+    public void succeeded(Exchange exchange) {
+        JsonNode response = mapper.valueToTree(exchange.getProperty(RESPONSE));
+        complete(exchange, new TaskResult(taskId(exchange), true, exchange.getProperty(SUCCESS_TEXT, "Done.", String.class),
+                response, 200));
     }
 
     /** The action ended early: refused before WATI was called, or failed outside the runtime. */

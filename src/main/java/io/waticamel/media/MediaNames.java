@@ -9,7 +9,7 @@ import io.waticamel.files.FileNames;
 /**
  * Names in Azure Blob Storage, derived only from sanitised values: one container per owner
  * ({@code <prefix>-<owner_id>}, valid under Azure's container rules) and blob names that are unique
- * per download ({@code <record id>/basecloud_wa_<safe file name>}).
+ * per download ({@code <record id>-basecloud_wa_<safe file name>}, no "/" so the URL stays plain).
  */
 public final class MediaNames {
 
@@ -51,6 +51,6 @@ public final class MediaNames {
     }
 
     public static String blobName(String recordId, String fileName) {
-        return recordId + "/" + fileName;
+        return recordId + "-" + fileName;
     }
 }

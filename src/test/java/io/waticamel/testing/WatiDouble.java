@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -35,13 +36,23 @@ public final class WatiDouble implements AutoCloseable {
         }
     }
 
-    public record Answer(int status, Map<String, String> headers, byte[] body) {
+    /** An answer; {@code stream} (with {@code length}, -1 for chunked) is sent instead of {@code body} when set. */
+    public record Answer(int status, Map<String, String> headers, byte[] body, Supplier<InputStream> stream, long length) {
+        public Answer(int status, Map<String, String> headers, byte[] body) {
+            this(status, headers, body, null, body.length);
+        }
+
         public static Answer json(int status, String json) {
             return new Answer(status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
         }
 
         public static Answer bytes(int status, String contentType, byte[] body) {
             return new Answer(status, Map.of("Content-Type", contentType), body);
+        }
+
+        /** A body generated while it is sent, never held in memory. */
+        public static Answer streamed(String contentType, long length, Supplier<InputStream> stream) {
+            return new Answer(200, Map.of("Content-Type", contentType), new byte[0], stream, length);
         }
     }
 
@@ -108,6 +119,15 @@ public final class WatiDouble implements AutoCloseable {
         Function<Recorded, Answer> scripted = script.poll();
         Answer answer = (scripted != null ? scripted : fallback).apply(recorded);
         answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        if (answer.stream() != null) {
+            exchange.sendResponseHeaders(answer.status(), answer.length() < 0 ? 0 : answer.length());
+            try (InputStream in = answer.stream().get(); OutputStream out = exchange.getResponseBody()) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                // the client went away mid-body
+            }
+            return;
+        }
         exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer.body());

@@ -13,7 +13,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.testing.GeneratedBytes;
 import io.waticamel.testing.RunningRuntime;
+import io.waticamel.testing.TestAzurite;
 import io.waticamel.testing.WatiDouble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,9 +47,12 @@ class PackagedRuntimeIT {
         }
     }
 
-    Process startJar(int port) throws IOException, InterruptedException {
+    Process startJar(int port, String... jvmOptions) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("wati.it.jar", "target/wati-camel.jar")).toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder("java", "-Dwati.files.allow-private-hosts=true", "-jar", jar.toString())
+        List<String> command = new ArrayList<>(List.of("java", "-Dwati.files.allow-private-hosts=true"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("runtime-" + processes.size() + ".log").toFile());
         builder.environment().put("HTTP_PORT", String.valueOf(port));
@@ -74,6 +82,54 @@ class PackagedRuntimeIT {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("X-API-Key", "it-key-123456").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Media is streamed, never held in memory: 100 MB through get_media (WATI double to Azurite) and
+     * 95 MB through send_session_file (file host to the WATI double), with the runtime at -Xmx128m.
+     * The throughput is printed and written to target/streaming-figures.txt (no timing assertion).
+     */
+    @Test
+    void streamsAHundredMegabytesInASmallHeap() throws Exception {
+        long mediaSize = 100L * 1024 * 1024;
+        long documentSize = 95L * 1024 * 1024;
+        String connectionString = TestAzurite.connectionString();
+        try (WatiDouble wati = new WatiDouble(); WatiDouble files = new WatiDouble()) {
+            wati.answer(r -> r.method().equals("GET")
+                    ? WatiDouble.Answer.streamed("image/jpeg", mediaSize, () -> new GeneratedBytes(42, mediaSize))
+                    : WatiDouble.Answer.json(200, "{\"result\":true}"));
+            files.answer(WatiDouble.Answer.streamed("application/pdf", documentSize, () -> new GeneratedBytes(43, documentSize)));
+            int port = RunningRuntime.freePort();
+            startJar(port, "-Xmx128m", "-Dwati.azure.connection-string=" + connectionString);
+
+            long start = System.nanoTime();
+            HttpResponse<String> media = post(port, "/api/v1/actions", "{\"wati_action\":\"get_media\",\"api_endpoint\":\""
+                    + wati.url() + "\",\"access_token\":\"t-123\",\"owner_id\":\"big\",\"file_url\":\"" + wati.url()
+                    + "/api/file/showFile?fileName=data/images/big.jpg\"}");
+            double mediaSeconds = (System.nanoTime() - start) / 1e9;
+            assertThat(media.statusCode()).as(media.body()).isEqualTo(200);
+            JsonNode stored = new ObjectMapper().readTree(media.body()).get("task_23001_response");
+            assertThat(stored.get("size").asLong()).isEqualTo(mediaSize);
+            var blob = new BlobServiceClientBuilder().connectionString(connectionString).buildClient()
+                    .getBlobContainerClient("wati-media-big").getBlobClient(stored.get("id").asText() + "-basecloud_wa_big.jpg");
+            assertThat(GeneratedBytes.sha256(blob.openInputStream())).isEqualTo(GeneratedBytes.sha256(new GeneratedBytes(42, mediaSize)));
+
+            start = System.nanoTime();
+            HttpResponse<String> sent = post(port, "/api/v1/actions", "{\"wati_action\":\"send_session_file\",\"api_endpoint\":\""
+                    + wati.url() + "\",\"access_token\":\"t-123\",\"whatsappNumber\":\"27821234567\",\"file_url\":\""
+                    + files.url() + "/big.pdf\"}");
+            double sendSeconds = (System.nanoTime() - start) / 1e9;
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+            WatiDouble.Recorded upload = wati.requests().get(1);
+            assertThat(upload.rawPath()).isEqualTo("/api/v1/sendSessionFile/27821234567");
+            assertThat(upload.bodyLength()).isGreaterThan(documentSize);
+
+            String figures = String.format(java.util.Locale.ROOT,
+                    "get_media 100 MiB at -Xmx128m: %.2f s, %.1f MB/s%nsend_session_file 95 MiB at -Xmx128m: %.2f s, %.1f MB/s%n",
+                    mediaSeconds, mediaSize / 1e6 / mediaSeconds, sendSeconds, documentSize / 1e6 / sendSeconds);
+            System.out.print(figures);
+            Files.writeString(Path.of("target/streaming-figures.txt"), figures);
+        }
     }
 
     @Test

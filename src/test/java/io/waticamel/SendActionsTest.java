@@ -275,6 +275,64 @@ class SendActionsTest {
     }
 
     @Test
+    void unsupportedMediaTypeIsRefusedNamingTheTypes() throws Exception {
+        try (WatiDouble files = new WatiDouble()) {
+            files.answer(Answer.bytes(200, "application/x-msdownload", new byte[] {'M', 'Z'}));
+            Map<String, Object> task = task("send_session_file");
+            task.put("file_url", files.url() + "/setup.exe");
+
+            RunningRuntime.Response response = runtime.postAction(task);
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.runText()).startsWith("Unsupported media type 'application/x-msdownload' for setup.exe");
+            assertThat(wati.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void oversizedVideoWithoutContentLengthStopsDownloadingAtTheLimit() throws Exception {
+        try (WatiDouble files = new WatiDouble()) {
+            long sent = 40L * 1024 * 1024;
+            java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+            // chunked (no Content-Length): the runtime only finds out while reading
+            files.answer(Answer.streamed("video/mp4", -1, () -> new java.io.FilterInputStream(
+                    new io.waticamel.testing.GeneratedBytes(3, sent)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    int n = super.read(b, off, len);
+                    served.addAndGet(Math.max(n, 0));
+                    return n;
+                }
+            }));
+            Map<String, Object> task = task("send_session_file");
+            task.put("file_url", files.url() + "/clip.mp4");
+
+            RunningRuntime.Response response = runtime.postAction(task);
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.runText()).isEqualTo("clip.mp4 is too large: WhatsApp takes video up to 16 MB");
+            assertThat(wati.requests()).isEmpty();
+            // the runtime stopped reading right after 16 MB; what the server wrote is bounded by socket buffers
+            assertThat(served.get()).isLessThan(sent);
+        }
+    }
+
+    @Test
+    void documentOverADeclaredHundredMegabytesIsRefusedBeforeReadingIt() throws Exception {
+        try (WatiDouble files = new WatiDouble()) {
+            files.answer(Answer.streamed("application/pdf", 101L * 1024 * 1024, () -> new io.waticamel.testing.GeneratedBytes(4, 101L * 1024 * 1024)));
+            Map<String, Object> task = task("send_session_file");
+            task.put("file_url", files.url() + "/huge.pdf");
+
+            RunningRuntime.Response response = runtime.postAction(task);
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.runText()).isEqualTo("huge.pdf is too large: WhatsApp takes documents up to 100 MB");
+            assertThat(wati.requests()).isEmpty();
+        }
+    }
+
+    @Test
     void namedAccountSuppliesEndpointAndToken() throws Exception {
         try (RunningRuntime withAccount = new RunningRuntime(Map.of("wati.accounts.shop.endpoint", wati.url() + "/777",
                 "wati.accounts.shop.token", "Bearer shopToken123"))) {

@@ -25,7 +25,9 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class WatiDouble implements AutoCloseable {
 
-    public record Recorded(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+    /** A request as received; {@code body} is kept up to {@value #MAX_RECORDED_BODY} bytes, length and hash always. */
+    public record Recorded(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body,
+            long bodyLength, String bodySha256) {
         public String header(String name) {
             List<String> values = headers.get(name);
             return values == null ? null : String.join(",", values);
@@ -56,6 +58,7 @@ public final class WatiDouble implements AutoCloseable {
         }
     }
 
+    static final int MAX_RECORDED_BODY = 8 * 1024 * 1024;
     private final HttpServer server;
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Function<Recorded, Answer>> script = new ConcurrentLinkedDeque<>();
@@ -107,14 +110,29 @@ public final class WatiDouble implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readAllBytes();
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        long length = 0;
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0;) {
+                length += n;
+                sha.update(buffer, 0, n);
+                if (kept.size() + n <= MAX_RECORDED_BODY) {
+                    kept.write(buffer, 0, n);
+                }
+            }
+        }
+        byte[] body = length <= MAX_RECORDED_BODY ? kept.toByteArray() : new byte[0];
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
         Recorded recorded = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                exchange.getRequestURI().getRawQuery(), headers, body);
+                exchange.getRequestURI().getRawQuery(), headers, body, length, java.util.HexFormat.of().formatHex(sha.digest()));
         requests.add(recorded);
         Function<Recorded, Answer> scripted = script.poll();
         Answer answer = (scripted != null ? scripted : fallback).apply(recorded);

@@ -189,6 +189,25 @@ class ActionValidationTest {
     }
 
     @Test
+    void formEncodedBodyIs415WithWhatToSendInstead() throws Exception {
+        RunningRuntime.Response response = runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/actions")))
+                .header("X-API-Key", RunningRuntime.API_KEY).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"wati_action\":\"send_session_message\"}")).build());
+
+        assertThat(response.status()).isEqualTo(415);
+        assertThat(response.runText()).isEqualTo("Send the task fields as a JSON object with Content-Type: application/json");
+    }
+
+    @Test
+    void jsonWithoutContentTypeIsRead() throws Exception {
+        RunningRuntime.Response response = runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/actions")))
+                .header("X-API-Key", RunningRuntime.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"wati_action\":\"send_fax\"}")).build());
+
+        assertThat(response.runText()).startsWith("Unknown wati_action 'send_fax'");
+    }
+
+    @Test
     void oversizedBodyIs413() throws Exception {
         String huge = "{\"messageText\":\"" + "x".repeat(1_100_000) + "\"}";
         assertThat(runtime.postAction(huge).status()).isEqualTo(413);

@@ -55,6 +55,11 @@ public class ActionReader {
 
     public void read(Exchange exchange) {
         Message in = exchange.getMessage();
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(java.util.Locale.ROOT);
+        if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
+            // the HTTP server would have parsed the JSON as a form: say what to send instead of a puzzling error
+            throw new ActionRejectedException("Send the task fields as a JSON object with Content-Type: application/json", 415);
+        }
         Object body = in.getBody();
         ActionFields fields;
         if (body instanceof Map<?, ?> map) {

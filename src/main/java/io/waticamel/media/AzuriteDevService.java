@@ -43,7 +43,7 @@ public final class AzuriteDevService implements AutoCloseable {
         Path executable = install(installDir);
         Files.createDirectories(dataDir);
         List<String> command = new ArrayList<>(List.of(executable.toString(), "--blobHost", "127.0.0.1", "--blobPort",
-                String.valueOf(port), "--location", dataDir.toString(), "--skipApiVersionCheck", "--loose", "--silent"));
+                String.valueOf(port), "--location", dataDir.toString(), "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("azurite.log").toFile()).start();
         AzuriteDevService service = new AzuriteDevService(process, port);
@@ -105,6 +105,7 @@ public final class AzuriteDevService implements AutoCloseable {
     /** Azurite may ignore SIGTERM for a while: ask, wait, then kill. */
     @Override
     public void close() {
+        var children = process.descendants().toList();
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -114,6 +115,6 @@ public final class AzuriteDevService implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 }

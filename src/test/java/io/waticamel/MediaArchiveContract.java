@@ -242,6 +242,29 @@ abstract class MediaArchiveContract {
     }
 
     @Test
+    void aRowThatCannotBeWrittenRemovesTheBlob() throws Exception {
+        serveMedia(Answer.bytes(200, "image/png", new byte[] {9, 9, 9}));
+        String owner = "norow-" + Long.toString(System.nanoTime(), 36);
+        javax.sql.DataSource db = runtime.context().getRegistry().lookupByNameAndType("watiDataSource", javax.sql.DataSource.class);
+        try (var connection = db.getConnection(); var statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE files RENAME TO files_moved_away");
+        }
+        RunningRuntime.Response response;
+        try {
+            response = runtime.postAction(getMedia("data/images/a.png", owner));
+        } finally {
+            try (var connection = db.getConnection(); var statement = connection.createStatement()) {
+                statement.execute("ALTER TABLE files_moved_away RENAME TO files");
+            }
+        }
+
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(response.runText()).isEqualTo("Media could not be recorded in the files table; the stored blob was removed");
+        assertThat(blobNames("wati-media-" + owner)).isEmpty();
+        assertThat(getJson("/api/v1/files?owner_id=" + owner).json().get("files")).isEmpty();
+    }
+
+    @Test
     void storageDownMeansRunFalseAndNoRow() throws Exception {
         Map<String, String> properties = new LinkedHashMap<>(database());
         properties.put("wati.azure.connection-string",

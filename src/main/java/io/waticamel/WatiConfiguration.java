@@ -26,6 +26,9 @@ import io.waticamel.security.ApiKeys;
 import io.waticamel.wati.CredentialsEnricher;
 import io.waticamel.wati.WatiAnswerInterpreter;
 import io.waticamel.wati.WatiRequests;
+import io.waticamel.wati.WatiRetries;
+import io.waticamel.wati.WatiThrottle;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -55,6 +58,35 @@ public class WatiConfiguration implements CamelConfiguration {
 
     private final TaskResults taskResults = new TaskResults(new WatiAnswerInterpreter());
 
+
+    private WatiRetries watiRetries;
+
+    /** Logs and counts retries (onRedelivery) and checks WATI's answers for retryable statuses. */
+    @BindToRegistry
+    public synchronized WatiRetries watiRetries(@PropertyInject("wati.retry.max-attempts") int maxAttempts,
+            @PropertyInject("wati.retry.initial-delay-ms") long initialDelayMs,
+            @PropertyInject("wati.retry.multiplier") double multiplier,
+            @PropertyInject("wati.retry.max-delay-ms") long maxDelayMs) {
+        if (watiRetries == null) {
+            watiRetries = new WatiRetries(maxAttempts, initialDelayMs, multiplier, maxDelayMs);
+        }
+        return watiRetries;
+    }
+
+    @BindToRegistry
+    public RedeliveryPolicy watiRetryPolicy(@PropertyInject("wati.retry.max-attempts") int maxAttempts,
+            @PropertyInject("wati.retry.initial-delay-ms") long initialDelayMs,
+            @PropertyInject("wati.retry.multiplier") double multiplier,
+            @PropertyInject("wati.retry.max-delay-ms") long maxDelayMs) {
+        return watiRetries(maxAttempts, initialDelayMs, multiplier, maxDelayMs).policy();
+    }
+
+    @BindToRegistry
+    public WatiThrottle watiThrottle(CamelContext context, @PropertyInject("wati.throttle.per-second") int perSecond,
+            @PropertyInject("wati.throttle.max-wait-ms") long maxWaitMs) {
+        return new WatiThrottle(perSecond, maxWaitMs, key -> context.getPropertiesComponent().resolveProperty(key)
+                .filter(v -> !v.isBlank()));
+    }
 
     @BindToRegistry
     public TaskResults taskResults() {

@@ -161,20 +161,25 @@ class SendActionsTest {
     }
 
     @Test
-    void watiUnauthorizedAndServerErrorAreRunFalse() throws Exception {
+    void watiUnauthorizedIsFinalAndServerErrorIsRetriedUntilExhausted() throws Exception {
         Map<String, Object> task = task("send_session_message");
         task.put("messageText", "hello");
-        wati.next(new Answer(401, Map.of(), new byte[0]));
-        wati.next(Answer.json(500, "{\"message\":\"Internal error\"}"));
+        wati.answer(new Answer(401, Map.of(), new byte[0]));
 
         RunningRuntime.Response unauthorized = runtime.postAction(task);
-        RunningRuntime.Response failed = runtime.postAction(task);
 
         assertThat(unauthorized.status()).isEqualTo(502);
         assertThat(unauthorized.runText()).isEqualTo("WATI answered HTTP 401");
         assertThat(unauthorized.response().get("status").asInt()).isEqualTo(401);
+        assertThat(wati.requests()).hasSize(1);
+
+        wati.reset();
+        wati.answer(Answer.json(500, "{\"message\":\"Internal error\"}"));
+        RunningRuntime.Response failed = runtime.postAction(task);
+
         assertThat(failed.status()).isEqualTo(502);
-        assertThat(failed.runText()).isEqualTo("WATI answered HTTP 500: Internal error");
+        assertThat(failed.runText()).isEqualTo("WATI answered HTTP 500: Internal error (after 3 attempts)");
+        assertThat(wati.requests()).hasSize(3).allSatisfy(r -> assertThat(r.rawQuery()).isEqualTo("messageText=hello"));
     }
 
     @Test

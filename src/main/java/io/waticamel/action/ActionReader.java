@@ -34,6 +34,7 @@ public class ActionReader {
     /** Exchange property: the caller's headers, given back with the result (the WATI call clears them). */
     public static final String CALLER_HEADERS = "watiCallerHeaders";
     public static final int MAX_FIELD_LENGTH = 8192;
+    static final int MAX_NUMBER_SCALE = 64;
     private static final Set<String> FIELD_NAMES = Set.of("wati_action", "api_endpoint", "access_token",
             "whatsappNumber", "messageText", "template_name", "broadcast_name", "file_url", "caption", "owner_id",
             "task_id", "account", "async", "callback_url");
@@ -55,11 +56,6 @@ public class ActionReader {
 
     public void read(Exchange exchange) {
         Message in = exchange.getMessage();
-        String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(java.util.Locale.ROOT);
-        if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
-            // the HTTP server would have parsed the JSON as a form: say what to send instead of a puzzling error
-            throw new ActionRejectedException("Send the task fields as a JSON object with Content-Type: application/json", 415);
-        }
         Object body = in.getBody();
         ActionFields fields;
         if (body instanceof Map<?, ?> map) {
@@ -74,6 +70,25 @@ public class ActionReader {
         exchange.setProperty(ACTION_PROPERTY, fields.action() == null ? null : printable(fields.action()));
         in.setBody(null);
         fields.requireValidTaskId();
+    }
+
+    /**
+     * For the HTTP API: the task fields come from the JSON body only, never from request headers or
+     * query parameters (which the HTTP server turns into headers); all of those are dropped here.
+     */
+    public void requireJsonBody(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(java.util.Locale.ROOT);
+        if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
+            // the HTTP server would have parsed the JSON as a form: say what to send instead of a puzzling error
+            throw new ActionRejectedException("Send the task fields as a JSON object with Content-Type: application/json", 415);
+        }
+        byte[] body = in.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw new ActionRejectedException("Request body is empty: send a JSON object of task fields");
+        }
+        in.removeHeaders("*");
+        in.setBody(body);
     }
 
     /**
@@ -116,7 +131,12 @@ public class ActionReader {
             } else if (value.isTextual()) {
                 text = value.textValue();
             } else if (value.isBigDecimal()) {
-                text = value.decimalValue().toPlainString();
+                // 1e2147483647 is a 15-byte body but a 2 GB plain string: refuse extreme exponents
+                java.math.BigDecimal number = value.decimalValue();
+                if (Math.abs((long) number.scale()) > MAX_NUMBER_SCALE) {
+                    throw new ActionRejectedException("Field '" + printable(e.getKey()) + "' is not a usable number");
+                }
+                text = number.toPlainString();
             } else if (value.isNumber() || value.isBoolean()) {
                 text = value.asText();
             } else {
@@ -165,7 +185,23 @@ public class ActionReader {
         if (value.indexOf('\u0000') >= 0) {
             throw new ActionRejectedException("Field '" + printable(name) + "' contains a NUL character");
         }
+        if (hasUnpairedSurrogate(value)) {
+            // would silently become '?' on the way to WATI
+            throw new ActionRejectedException("Field '" + printable(name) + "' contains an invalid character (an unpaired UTF-16 surrogate)");
+        }
         fields.put(name, value);
+    }
+
+    static boolean hasUnpairedSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Field names echoed in errors: control characters shown as '?' so a reply cannot be split. */

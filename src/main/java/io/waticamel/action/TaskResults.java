@@ -13,6 +13,8 @@ import io.waticamel.wati.WatiAnswer;
 import io.waticamel.wati.WatiAnswerInterpreter;
 import io.waticamel.wati.WatiCredentials;
 import io.waticamel.wati.WatiRequests;
+import io.waticamel.wati.WatiRetryableException;
+import io.waticamel.wati.WatiThrottle;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -66,12 +68,24 @@ public class TaskResults {
         complete(exchange, new TaskResult(taskId(exchange), false, e.getMessage(), e.response(), e.httpStatus()));
     }
 
+    /** WATI kept answering 429 or 5xx until the attempts were exhausted: its last answer decides the text. */
+    public void retriesExhausted(Exchange exchange) {
+        WatiRetryableException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WatiRetryableException.class);
+        WatiAnswer answer = interpreter.interpret(e.status(), e.body());
+        complete(exchange, new TaskResult(taskId(exchange), false, answer.reason() + attempts(exchange), answer.body(), 502));
+    }
+
+    private static String attempts(Exchange exchange) {
+        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        return redeliveries == null || redeliveries == 0 ? "" : " (after " + (redeliveries + 1) + " attempts)";
+    }
+
     /** WATI could not be reached (connection refused, timeout, TLS): no answer to interpret. */
     public void unreachable(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         // the exception's own message names host and port at most: never the token, which is a header
         String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        complete(exchange, new TaskResult(taskId(exchange), false, "WATI could not be reached (" + reason + ")",
+        complete(exchange, new TaskResult(taskId(exchange), false, "WATI could not be reached (" + reason + ")" + attempts(exchange),
                 null, 502));
     }
 
@@ -94,6 +108,10 @@ public class TaskResults {
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, result.httpStatus());
+        Long retryAfter = exchange.getProperty(WatiThrottle.RETRY_AFTER, Long.class);
+        if (retryAfter != null) {
+            message.setHeader("Retry-After", retryAfter);
+        }
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(mapper.writeValueAsBytes(result.variables()));
     }

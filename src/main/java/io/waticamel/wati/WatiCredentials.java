@@ -17,6 +17,19 @@ public record WatiCredentials(String account, URI endpoint, String token) {
         return account != null ? account : endpoint.toString();
     }
 
+    /** The key per-account throttling counts against: the account name, or the endpoint and a hash of the token. */
+    public String throttleKey() {
+        if (account != null) {
+            return "account:" + account;
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "endpoint:" + endpoint + "#" + java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public String toString() {
         return "WatiCredentials[account=" + account + ", endpoint=" + endpoint + ", token=******]";

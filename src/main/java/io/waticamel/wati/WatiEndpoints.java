@@ -36,7 +36,9 @@ public final class WatiEndpoints {
             throw invalid();
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (path.contains("..") || path.contains("//")) {
+        String lowerPath = path.toLowerCase(Locale.ROOT);
+        if (path.contains("..") || path.contains("//") || lowerPath.contains("%2e") || lowerPath.contains("%2f")
+                || lowerPath.contains("%5c")) {
             throw invalid();
         }
         // "appended once": a pasted ".../api/v1" or operation URL still means the tenant endpoint

@@ -27,8 +27,7 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 
 /**
  * Builds the exact WATI v1 request of each send action from the validated task fields: sets the
- * camel-http headers ({@code CamelHttpUri}, raw query, method, Authorization, User-Agent) and body,
- * after removing every other header so nothing from the caller reaches WATI.
+ * camel-http request ({@code CamelHttpUri}, raw query, method, Authorization, User-Agent, body).
  */
 public class WatiRequests {
 
@@ -36,6 +35,10 @@ public class WatiRequests {
     public static final String OPERATION = "watiOperation";
     /** Exchange property: the recipient number masked for logs. */
     public static final String MASKED_NUMBER = "watiMaskedNumber";
+    /** Exchange property: the {@link WatiCall} to send (again, on a retry). */
+    public static final String REQUEST = "watiRequest";
+    /** Exchange property: the WATI account the throttle counts against. */
+    public static final String THROTTLE_KEY = "watiThrottleKey";
     public static final int MAX_MESSAGE_LENGTH = 4096;
     public static final int MAX_TEMPLATE_NAME_LENGTH = 512;
 
@@ -131,23 +134,44 @@ public class WatiRequests {
         prepare(exchange, "sendSessionFile/" + number, caption == null ? null : "caption=" + encode(caption), null, entity);
     }
 
+    /**
+     * Keeps the request in the exchange property {@value #REQUEST}: {@link #apply} puts it on the
+     * message before every attempt, so a retry sends exactly the same request.
+     */
     private void prepare(Exchange exchange, String operationPath, String rawQuery, String contentType, Object body) {
         WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
+        exchange.setProperty(REQUEST, new WatiCall(WatiEndpoints.operation(credentials.endpoint(), operationPath), rawQuery,
+                contentType, body, credentials.authorization()));
+        exchange.setProperty(OPERATION, operationPath.contains("/") ? operationPath.substring(0, operationPath.indexOf('/')) : operationPath);
+        exchange.setProperty(THROTTLE_KEY, credentials.throttleKey());
+    }
+
+    /** The camel-http request of this attempt: every other header removed, so nothing else reaches WATI. */
+    public void apply(Exchange exchange) {
+        WatiCall call = exchange.getProperty(REQUEST, WatiCall.class);
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        // Camel keeps the redelivery counter in headers: keep those (camel-http never sends Camel* headers)
+        message.removeHeaders("*", "CamelRedeliver*");
         message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.HTTP_URI, WatiEndpoints.operation(credentials.endpoint(), operationPath));
-        if (rawQuery != null) {
-            message.setHeader(Exchange.HTTP_RAW_QUERY, rawQuery);
+        message.setHeader(Exchange.HTTP_URI, call.uri());
+        if (call.rawQuery() != null) {
+            message.setHeader(Exchange.HTTP_RAW_QUERY, call.rawQuery());
         }
-        message.setHeader("Authorization", credentials.authorization());
+        message.setHeader("Authorization", call.authorization());
         message.setHeader("User-Agent", userAgent);
         message.setHeader("Accept", "application/json");
-        if (contentType != null) {
-            message.setHeader(Exchange.CONTENT_TYPE, contentType);
+        if (call.contentType() != null) {
+            message.setHeader(Exchange.CONTENT_TYPE, call.contentType());
         }
-        message.setBody(body);
-        exchange.setProperty(OPERATION, operationPath.contains("/") ? operationPath.substring(0, operationPath.indexOf('/')) : operationPath);
+        message.setBody(call.body());
+    }
+
+    /** One WATI request; the body is repeatable (bytes, or a multipart of a file). toString hides the token. */
+    public record WatiCall(String uri, String rawQuery, String contentType, Object body, String authorization) {
+        @Override
+        public String toString() {
+            return "WatiCall[POST " + uri + "]";
+        }
     }
 
     private static ActionFields fields(Exchange exchange) {

@@ -43,6 +43,11 @@ public final class RunningRuntime implements AutoCloseable {
         all.put("wati.db.url", "jdbc:h2:file:" + dataDir.resolve("wati-camel"));
         all.put("wati.files.allow-private-hosts", "true");
         all.put("camel.main.startup-summary-level", "off");
+        // short retries and no throttle unless a test says otherwise
+        all.put("wati.retry.max-attempts", "3");
+        all.put("wati.retry.initial-delay-ms", "20");
+        all.put("wati.retry.max-delay-ms", "200");
+        all.put("wati.throttle.per-second", "0");
         all.putAll(properties);
         main = new Main(WatiCamelApplication.class);
         all.forEach(main::addOverrideProperty);

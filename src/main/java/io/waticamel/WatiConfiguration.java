@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 import com.azure.storage.blob.BlobServiceClient;
 import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.VertxOptions;
 
 import io.waticamel.action.ActionReader;
 import io.waticamel.action.TaskResults;
@@ -23,6 +24,9 @@ import io.waticamel.media.MediaArchive;
 import io.waticamel.media.MediaStore;
 import io.waticamel.security.ApiKeyGuard;
 import io.waticamel.security.ApiKeys;
+import io.waticamel.security.SecretBox;
+import io.waticamel.reliability.AccountAlerts;
+import io.waticamel.reliability.DeadLetters;
 import io.waticamel.wati.CredentialsEnricher;
 import io.waticamel.wati.WatiAnswerInterpreter;
 import io.waticamel.wati.WatiRequests;
@@ -39,6 +43,16 @@ public class WatiConfiguration implements CamelConfiguration {
 
     /** {@code wati-camel/<version>}: WATI's CDN has refused library-default agents. */
     public static final String USER_AGENT = "wati-camel/" + version();
+
+    /**
+     * The embedded HTTP server's Vert.x (platform-http looks it up): its worker pool runs the routes
+     * of each API call, blocking while an action waits for WATI or for its account's throttle turn.
+     * Vert.x's default of 20 would let one account's backlog hold every worker and stall the others.
+     */
+    @BindToRegistry
+    public VertxOptions vertxOptions(@PropertyInject("wati.http.server-worker-threads") int workers) {
+        return new VertxOptions().setWorkerPoolSize(workers);
+    }
 
     @BindToRegistry
     public ActionReader actionReader() {
@@ -163,6 +177,29 @@ public class WatiConfiguration implements CamelConfiguration {
             dataSource = Database.open(url, user, password, poolSize);
         }
         return dataSource;
+    }
+
+    private SecretBox secretBox;
+
+    /** Encrypts tokens kept in the database (dead letters); wati.secret-key or a generated key file. */
+    private synchronized SecretBox secretBox(String configured, String dataDir) throws IOException {
+        if (secretBox == null) {
+            secretBox = SecretBox.configuredOrGenerated(configured, Path.of(dataDir, "secret-key"));
+        }
+        return secretBox;
+    }
+
+    @BindToRegistry
+    public DeadLetters deadLetters(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
+            @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
+            @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir) throws IOException {
+        return new DeadLetters(watiDataSource(url, user, password, poolSize), secretBox(secretKey, dataDir));
+    }
+
+    @BindToRegistry
+    public AccountAlerts accountAlerts(@PropertyInject("wati.alerts.after-failures") int afterFailures,
+            @PropertyInject("wati.alerts.webhook-url") String webhookUrl) {
+        return new AccountAlerts(afterFailures, webhookUrl);
     }
 
     // Camel Main calls @BindToRegistry methods twice (injection, then configuration loading):

@@ -31,6 +31,8 @@ public class TaskResults {
     public static final String SUCCESS_TEXT = "watiSuccessText";
     /** Exchange property set by an action that answers itself (get_media): the task response. */
     public static final String RESPONSE = "watiTaskResponse";
+    /** Exchange property: how many times WATI was called for a failed action. */
+    public static final String ATTEMPTS = "watiAttempts";
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger("io.waticamel.actions");
 
@@ -75,9 +77,12 @@ public class TaskResults {
         complete(exchange, new TaskResult(taskId(exchange), false, answer.reason() + attempts(exchange), answer.body(), 502));
     }
 
+    /** " (after N attempts)" when WATI was called more than once; N is kept in {@value #ATTEMPTS} for the dead letter. */
     private static String attempts(Exchange exchange) {
         Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return redeliveries == null || redeliveries == 0 ? "" : " (after " + (redeliveries + 1) + " attempts)";
+        int attempts = redeliveries == null ? 1 : redeliveries + 1;
+        exchange.setProperty(ATTEMPTS, attempts);
+        return attempts == 1 ? "" : " (after " + attempts + " attempts)";
     }
 
     /** WATI could not be reached (connection refused, timeout, TLS): no answer to interpret. */
@@ -92,6 +97,7 @@ public class TaskResults {
     /** A fault of the runtime itself, not of the caller or WATI: logged with its stack, answered 500. */
     public void failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        attempts(exchange);
         LOG.error("Action failed unexpectedly", e);
         complete(exchange, new TaskResult(taskId(exchange), false,
                 "Internal error (" + e.getClass().getSimpleName() + "); see the runtime log", null, 500));

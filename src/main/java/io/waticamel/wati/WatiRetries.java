@@ -80,7 +80,8 @@ public class WatiRetries implements Processor {
     public void process(Exchange exchange) {
         retries.incrementAndGet();
         int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
-        Exception cause = exchange.getException();
+        Exception cause = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
         LOG.warn("Retrying WATI {} to {} via {}: attempt {} of {} after {}", exchange.getProperty(WatiRequests.OPERATION),
                 exchange.getProperty(WatiRequests.MASKED_NUMBER, "-", String.class), credentials == null ? "-" : credentials.label(),

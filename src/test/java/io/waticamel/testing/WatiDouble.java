@@ -27,7 +27,7 @@ public final class WatiDouble implements AutoCloseable {
 
     /** A request as received; {@code body} is kept up to {@value #MAX_RECORDED_BODY} bytes, length and hash always. */
     public record Recorded(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body,
-            long bodyLength, String bodySha256) {
+            long bodyLength, String bodySha256, long receivedNanos) {
         public String header(String name) {
             List<String> values = headers.get(name);
             return values == null ? null : String.join(",", values);
@@ -110,6 +110,7 @@ public final class WatiDouble implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long receivedNanos = System.nanoTime();
         java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
         long length = 0;
         java.security.MessageDigest sha;
@@ -132,7 +133,7 @@ public final class WatiDouble implements AutoCloseable {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
         Recorded recorded = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                exchange.getRequestURI().getRawQuery(), headers, body, length, java.util.HexFormat.of().formatHex(sha.digest()));
+                exchange.getRequestURI().getRawQuery(), headers, body, length, java.util.HexFormat.of().formatHex(sha.digest()), receivedNanos);
         requests.add(recorded);
         Function<Recorded, Answer> scripted = script.poll();
         Answer answer = (scripted != null ? scripted : fallback).apply(recorded);

@@ -1,0 +1,85 @@
+package io.waticamel.reliability;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * "Alert admins after 3 failed attempts": after {@code wati.alerts.after-failures} consecutive
+ * failed actions of one account, a WARN line and, when {@code wati.alerts.webhook-url} is set, a
+ * JSON POST to it. A success resets the count.
+ */
+public class AccountAlerts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountAlerts.class);
+    private final int afterFailures;
+    private final URI webhook;
+    private final Map<String, AtomicInteger> consecutive = new ConcurrentHashMap<>();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public AccountAlerts(int afterFailures, String webhookUrl) {
+        this.afterFailures = Math.max(1, afterFailures);
+        this.webhook = webhookUrl == null || webhookUrl.isBlank() ? null : URI.create(webhookUrl.strip());
+    }
+
+    /** After an action: WATI refusals and unreachable WATI (502) count as failures, a success resets. */
+    public void record(org.apache.camel.Exchange exchange) {
+        io.waticamel.action.TaskResult result = exchange.getProperty(io.waticamel.action.TaskResults.PROPERTY,
+                io.waticamel.action.TaskResult.class);
+        io.waticamel.wati.WatiCredentials credentials = exchange.getProperty(io.waticamel.wati.CredentialsEnricher.PROPERTY,
+                io.waticamel.wati.WatiCredentials.class);
+        if (result != null && credentials != null && (result.run() || result.httpStatus() >= 500)) {
+            outcome(credentials.label(), !result.run(), result.runText());
+        }
+    }
+
+    public void outcome(String account, boolean failed, String error) {
+        if (account == null) {
+            return;
+        }
+        AtomicInteger count = consecutive.computeIfAbsent(account, a -> new AtomicInteger());
+        if (!failed) {
+            count.set(0);
+            return;
+        }
+        int failures = count.incrementAndGet();
+        if (failures == afterFailures) {
+            LOG.warn("ALERT: {} consecutive failed actions for WATI account {}; last error: {}", failures, account, error);
+            if (webhook != null) {
+                post(account, failures, error);
+            }
+        }
+    }
+
+    private void post(String account, int failures, String error) {
+        try {
+            Map<String, Object> alert = new LinkedHashMap<>();
+            alert.put("alert", "wati_account_failing");
+            alert.put("account", account);
+            alert.put("consecutive_failures", failures);
+            alert.put("last_error", error);
+            client.sendAsync(HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(alert))).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((r, e) -> {
+                        if (e != null || r.statusCode() >= 300) {
+                            LOG.warn("Alert webhook failed: {}", e != null ? e.toString() : "HTTP " + r.statusCode());
+                        }
+                    });
+        } catch (Exception e) {
+            LOG.warn("Alert webhook failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package io.waticamel.reliability;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionReader;
+import io.waticamel.action.TaskResult;
+import io.waticamel.action.TaskResults;
+import io.waticamel.security.SecretBox;
+import io.waticamel.wati.CredentialsEnricher;
+import io.waticamel.wati.WatiCredentials;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dead-letter store: actions whose retries were exhausted or that failed unexpectedly, with
+ * their fields (the token encrypted, never in clear), the error and the attempts; listed, shown,
+ * replayed through the same routes and deleted by the dead-letters API.
+ */
+public class DeadLetters {
+
+    /** Exchange property: the dead letter being replayed (a new failure updates it instead of adding one). */
+    public static final String REPLAY_OF = "watiReplayOf";
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+    private static final String COLUMNS = "id, action, account, fields_json, token_encrypted, error, http_status, attempts, status, replays, created_at, updated_at";
+
+    private final DataSource db;
+    private final SecretBox secrets;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public DeadLetters(DataSource db, SecretBox secrets) {
+        this.db = db;
+        this.secrets = secrets;
+    }
+
+    /** In wati-action, after the task result of a failure that may succeed later: keep the action. */
+    public void store(Exchange exchange) throws SQLException, JsonProcessingException {
+        ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
+        TaskResult result = exchange.getProperty(TaskResults.PROPERTY, TaskResult.class);
+        if (fields == null || result == null) {
+            return;
+        }
+        WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
+        Map<String, String> kept = new LinkedHashMap<>(fields.asMap());
+        String token = kept.remove("access_token");
+        String encrypted = token == null || token.isBlank() ? null : secrets.encrypt(token);
+        String account = credentials != null ? credentials.label() : String.valueOf(fields.get("account"));
+        int attempts = exchange.getProperty(TaskResults.ATTEMPTS, 1, Integer.class);
+        Timestamp now = Timestamp.from(Instant.now());
+        String replayOf = exchange.getProperty(REPLAY_OF, String.class);
+        try (Connection c = db.getConnection()) {
+            if (replayOf != null) {
+                try (PreparedStatement s = c.prepareStatement("UPDATE dead_letters SET error = ?, http_status = ?, attempts = ?, "
+                        + "status = 'open', replays = replays + 1, updated_at = ? WHERE id = ?")) {
+                    s.setString(1, truncate(result.runText()));
+                    s.setInt(2, result.httpStatus());
+                    s.setInt(3, attempts);
+                    s.setTimestamp(4, now);
+                    s.setString(5, replayOf);
+                    s.executeUpdate();
+                }
+                LOG.warn("Dead letter {} replayed and failed again: {}", replayOf, result.runText());
+                return;
+            }
+            String id = UUID.randomUUID().toString();
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO dead_letters (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?)")) {
+                s.setString(1, id);
+                s.setString(2, String.valueOf(fields.action()));
+                s.setString(3, truncate(account));
+                s.setString(4, mapper.writeValueAsString(kept));
+                s.setString(5, encrypted);
+                s.setString(6, truncate(result.runText()));
+                s.setInt(7, result.httpStatus());
+                s.setInt(8, attempts);
+                s.setTimestamp(9, now);
+                s.setTimestamp(10, now);
+                s.executeUpdate();
+            }
+            exchange.setProperty("watiDeadLetterId", id);
+            LOG.warn("Dead letter {}: {} via {} after {} attempt(s): {}", id, fields.action(), account, attempts, result.runText());
+        }
+    }
+
+    /** Before a replay: the stored action as the body (token decrypted), or 404. */
+    public void prepareReplay(Exchange exchange) throws SQLException, JsonProcessingException {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        Map<String, Object> row = find(id);
+        if (row == null) {
+            respond(exchange, 404, Map.of("error", "No dead letter with this id"));
+            exchange.setRouteStop(true);
+            return;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(mapper.readValue((String) row.get("fields_json"), new TypeReference<Map<String, Object>>() {
+        }));
+        if (row.get("token_encrypted") != null) {
+            fields.put("access_token", secrets.decrypt((String) row.get("token_encrypted")));
+        }
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setBody(fields);
+        exchange.setProperty(REPLAY_OF, id);
+    }
+
+    /** After a replay: a success resolves the letter; the answer reports the outcome. */
+    public void replayed(Exchange exchange) throws SQLException, JsonProcessingException {
+        String id = exchange.getProperty(REPLAY_OF, String.class);
+        TaskResult result = exchange.getProperty(TaskResults.PROPERTY, TaskResult.class);
+        if (result.run()) {
+            try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "UPDATE dead_letters SET status = 'resolved', replays = replays + 1, updated_at = ? WHERE id = ?")) {
+                s.setTimestamp(1, Timestamp.from(Instant.now()));
+                s.setString(2, id);
+                s.executeUpdate();
+            }
+            LOG.info("Dead letter {} replayed successfully: resolved", id);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("dead_letter", record(find(id)));
+        answer.put("result", result.variables());
+        respond(exchange, result.httpStatus(), answer);
+    }
+
+    public void one(Exchange exchange) throws SQLException, JsonProcessingException {
+        Map<String, Object> row = find(exchange.getMessage().getHeader("id", String.class));
+        if (row == null) {
+            respond(exchange, 404, Map.of("error", "No dead letter with this id"));
+        } else {
+            respond(exchange, 200, record(row));
+        }
+    }
+
+    public void delete(Exchange exchange) throws SQLException, JsonProcessingException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("DELETE FROM dead_letters WHERE id = ?")) {
+            s.setString(1, exchange.getMessage().getHeader("id", String.class));
+            if (s.executeUpdate() == 0) {
+                respond(exchange, 404, Map.of("error", "No dead letter with this id"));
+                return;
+            }
+        }
+        respond(exchange, 200, Map.of("deleted", exchange.getMessage().getHeader("id", String.class)));
+    }
+
+    /** GET /api/v1/dead-letters?action=&account=&status=&page=&size= (newest first). */
+    public void list(Exchange exchange) throws SQLException, JsonProcessingException {
+        Message in = exchange.getMessage();
+        int page = intParam(in.getHeader("page", String.class), 0);
+        int size = intParam(in.getHeader("size", String.class), 50);
+        if (page < 0 || size < 1 || size > 500) {
+            respond(exchange, 400, Map.of("error", "page must be from 0 and size from 1 to 500"));
+            return;
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM dead_letters WHERE 1 = 1");
+        List<String> args = new ArrayList<>();
+        for (String filter : new String[] {"action", "account", "status"}) {
+            String value = in.getHeader(filter, String.class);
+            if (value != null && !value.isBlank()) {
+                sql.append(" AND ").append(filter).append(" = ?");
+                args.add(value.strip());
+            }
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+        List<Map<String, Object>> letters = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (String arg : args) {
+                s.setString(i++, arg);
+            }
+            s.setInt(i++, size);
+            s.setLong(i, (long) page * size);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    letters.add(record(row(rs)));
+                }
+            }
+        }
+        respond(exchange, 200, Map.of("page", page, "size", size, "dead_letters", letters));
+    }
+
+    private Map<String, Object> find(String id) throws SQLException {
+        if (id == null) {
+            return null;
+        }
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM dead_letters WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? row(rs) : null;
+            }
+        }
+    }
+
+    private static Map<String, Object> row(ResultSet rs) throws SQLException {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (String column : COLUMNS.split(", ")) {
+            row.put(column, rs.getObject(column));
+        }
+        row.put("created_at", rs.getTimestamp("created_at").toInstant());
+        row.put("updated_at", rs.getTimestamp("updated_at").toInstant());
+        return row;
+    }
+
+    /** What the API shows: never the token, only whether one is kept for replay. */
+    private Map<String, Object> record(Map<String, Object> row) throws JsonProcessingException {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("id", row.get("id"));
+        record.put("action", row.get("action"));
+        record.put("account", row.get("account"));
+        record.put("fields", mapper.readTree((String) row.get("fields_json")));
+        record.put("credentials_kept", row.get("token_encrypted") != null);
+        record.put("error", row.get("error"));
+        record.put("http_status", ((Number) row.get("http_status")).intValue());
+        record.put("attempts", ((Number) row.get("attempts")).intValue());
+        record.put("status", row.get("status"));
+        record.put("replays", ((Number) row.get("replays")).intValue());
+        record.put("created_at", DateTimeFormatter.ISO_INSTANT.format((Instant) row.get("created_at")));
+        record.put("updated_at", DateTimeFormatter.ISO_INSTANT.format((Instant) row.get("updated_at")));
+        return record;
+    }
+
+    private void respond(Exchange exchange, int status, Object body) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(mapper.writeValueAsBytes(body));
+    }
+
+    private static int intParam(String text, int fallback) {
+        try {
+            return text == null || text.isBlank() ? fallback : Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String truncate(String text) {
+        return text == null ? "" : text.length() > 4000 ? text.substring(0, 4000) : text;
+    }
+}

@@ -1,0 +1,276 @@
+package io.waticamel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.waticamel.testing.RunningRuntime;
+import io.waticamel.testing.WatiDouble;
+import io.waticamel.testing.WatiDouble.Answer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Retries, throttling, dead letters and alerts against the WATI double scripted to fail. Delays
+ * are short through configuration; spacing is asserted between the requests WATI received, never
+ * as a wall-clock time of a whole test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReliabilityTest {
+
+    static final String TOKEN = "reliability-token-77aa";
+    WatiDouble wati;
+    WatiDouble alerts;
+    RunningRuntime runtime;
+
+    @BeforeAll
+    void start() throws Exception {
+        wati = new WatiDouble();
+        alerts = new WatiDouble();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("wati.retry.max-attempts", "3");
+        properties.put("wati.retry.initial-delay-ms", "200");
+        properties.put("wati.retry.multiplier", "2");
+        properties.put("wati.retry.max-delay-ms", "1500");
+        properties.put("wati.accounts.busy.endpoint", wati.url() + "/busy");
+        properties.put("wati.accounts.busy.token", "busy-token-1");
+        properties.put("wati.accounts.calm.endpoint", wati.url() + "/calm");
+        properties.put("wati.accounts.calm.token", "calm-token-1");
+        properties.put("wati.accounts.tiny.endpoint", wati.url() + "/tiny");
+        properties.put("wati.accounts.tiny.token", "tiny-token-1");
+        properties.put("wati.throttle.accounts.busy.per-second", "10");
+        properties.put("wati.throttle.accounts.calm.per-second", "10");
+        properties.put("wati.throttle.accounts.tiny.per-second", "1");
+        properties.put("wati.throttle.max-wait-ms", "3000");
+        properties.put("wati.alerts.after-failures", "3");
+        properties.put("wati.alerts.webhook-url", alerts.url() + "/alerts");
+        runtime = new RunningRuntime(properties);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        runtime.close();
+        wati.close();
+        alerts.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        wati.reset();
+        alerts.reset();
+    }
+
+    Map<String, Object> message(String text) {
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("wati_action", "send_session_message");
+        task.put("api_endpoint", wati.url());
+        task.put("access_token", TOKEN);
+        task.put("whatsappNumber", "27821234567");
+        task.put("messageText", text);
+        return task;
+    }
+
+    Map<String, Object> viaAccount(String account, String text) {
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("wati_action", "send_session_message");
+        task.put("account", account);
+        task.put("whatsappNumber", "27821234567");
+        task.put("messageText", text);
+        return task;
+    }
+
+    static List<Long> gapsMs(List<WatiDouble.Recorded> requests) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < requests.size(); i++) {
+            gaps.add((requests.get(i).receivedNanos() - requests.get(i - 1).receivedNanos()) / 1_000_000);
+        }
+        return gaps;
+    }
+
+    RunningRuntime.Response get(String path) throws Exception {
+        return runtime.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(runtime.url(path)))
+                .header("X-API-Key", RunningRuntime.API_KEY).GET().build());
+    }
+
+    RunningRuntime.Response post(String path) throws Exception {
+        return runtime.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(runtime.url(path)))
+                .header("X-API-Key", RunningRuntime.API_KEY).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    @Test
+    void retryAfterFromWatiSetsTheNextDelay() throws Exception {
+        wati.next(new Answer(429, Map.of("Retry-After", "1"), new byte[0]));
+        wati.answer(Answer.json(200, "{\"result\":true}"));
+
+        RunningRuntime.Response response = runtime.postAction(message("after 429"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(wati.requests()).hasSize(2);
+        assertThat(gapsMs(wati.requests()).get(0)).isBetween(950L, 1700L);
+    }
+
+    @Test
+    void withoutRetryAfterTheBackoffGrowsExponentiallyWithJitter() throws Exception {
+        wati.answer(new Answer(429, Map.of(), new byte[0]));
+
+        RunningRuntime.Response response = runtime.postAction(message("always 429"));
+
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(response.runText()).isEqualTo("WATI answered HTTP 429 (after 3 attempts)");
+        List<Long> gaps = gapsMs(wati.requests());
+        assertThat(gaps).hasSize(2);
+        // 200 ms then 400 ms, each +-15 % jitter (plus scheduling)
+        assertThat(gaps.get(0)).isBetween(160L, 380L);
+        assertThat(gaps.get(1)).isBetween(330L, 650L);
+    }
+
+    @Test
+    void businessRefusalsAndBadRequestsAreNeverRetried() throws Exception {
+        wati.answer(Answer.json(200, "{\"result\":false,\"info\":\"Invalid number\"}"));
+        assertThat(runtime.postAction(message("refused")).runText()).isEqualTo("Invalid number");
+        assertThat(wati.requests()).hasSize(1);
+
+        wati.reset();
+        wati.answer(Answer.json(400, "{\"info\":\"Template not found\"}"));
+        assertThat(runtime.postAction(message("bad")).runText()).isEqualTo("WATI answered HTTP 400: Template not found");
+        assertThat(wati.requests()).hasSize(1);
+    }
+
+    @Test
+    void exhaustedRetriesBecomeADeadLetterThatReplaysWithTheRightCredentials() throws Exception {
+        wati.answer(Answer.json(503, "{\"message\":\"Service Unavailable\"}"));
+
+        RunningRuntime.Response failed = runtime.postAction(message("dead then alive"));
+
+        assertThat(failed.status()).isEqualTo(502);
+        assertThat(failed.runText()).isEqualTo("WATI answered HTTP 503: Service Unavailable (after 3 attempts)");
+        assertThat(wati.requests()).hasSize(3);
+
+        RunningRuntime.Response list = get("/api/v1/dead-letters?status=open&action=send_session_message");
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body()).doesNotContain(TOKEN);
+        JsonNode letter = null;
+        for (JsonNode l : list.json().get("dead_letters")) {
+            if ("dead then alive".equals(l.get("fields").get("messageText").asText())) {
+                letter = l;
+            }
+        }
+        assertThat(letter).isNotNull();
+        assertThat(letter.get("attempts").asInt()).isEqualTo(3);
+        assertThat(letter.get("http_status").asInt()).isEqualTo(502);
+        assertThat(letter.get("credentials_kept").asBoolean()).isTrue();
+        assertThat(letter.get("fields").has("access_token")).isFalse();
+        String id = letter.get("id").asText();
+        assertThat(get("/api/v1/dead-letters/" + id).body()).doesNotContain(TOKEN);
+
+        wati.reset();
+        wati.answer(Answer.json(200, "{\"result\":true}"));
+        RunningRuntime.Response replay = post("/api/v1/dead-letters/" + id + "/replay");
+
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.json().get("result").get("task_23001_run").asBoolean()).isTrue();
+        assertThat(replay.json().get("dead_letter").get("status").asText()).isEqualTo("resolved");
+        assertThat(replay.body()).doesNotContain(TOKEN);
+        WatiDouble.Recorded resent = wati.onlyRequest();
+        assertThat(resent.header("Authorization")).isEqualTo("Bearer " + TOKEN);
+        assertThat(resent.rawQuery()).isEqualTo("messageText=dead%20then%20alive");
+
+        assertThat(runtime.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(runtime.url("/api/v1/dead-letters/" + id)))
+                .header("X-API-Key", RunningRuntime.API_KEY).DELETE().build()).status()).isEqualTo(200);
+        assertThat(get("/api/v1/dead-letters/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void threeConsecutiveFailuresOfAnAccountRaiseOneAlert() throws Exception {
+        wati.answer(Answer.json(200, "{\"result\":false,\"message\":\"Ticket has been expired.\"}"));
+        Map<String, Object> task = message("alerting");
+        task.put("api_endpoint", wati.url() + "/alerting");
+
+        for (int i = 0; i < 4; i++) {
+            runtime.postAction(task);
+        }
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> alerts.requests().size() == 1);
+        JsonNode alert = new com.fasterxml.jackson.databind.ObjectMapper().readTree(alerts.onlyRequest().body());
+        assertThat(alert.get("account").asText()).isEqualTo(wati.url() + "/alerting");
+        assertThat(alert.get("consecutive_failures").asInt()).isEqualTo(3);
+        assertThat(alerts.onlyRequest().bodyText()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void throttleKeepsEachAccountsRateAndOneBacklogDoesNotSlowAnother() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(32);
+        try {
+            List<Callable<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                int n = i;
+                calls.add(() -> runtime.postAction(viaAccount("busy", "busy " + n)).status());
+            }
+            List<Future<Integer>> busy = new ArrayList<>();
+            for (Callable<Integer> call : calls) {
+                busy.add(callers.submit(call));
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> wati.requests().stream().filter(r -> r.rawPath().startsWith("/busy")).count() >= 10);
+            long calmSent = System.nanoTime();
+            assertThat(runtime.postAction(viaAccount("calm", "calm")).status()).isEqualTo(200);
+            for (Future<Integer> f : busy) {
+                assertThat(f.get()).isEqualTo(200);
+            }
+
+            List<Long> busyTimes = wati.requests().stream().filter(r -> r.rawPath().startsWith("/busy"))
+                    .map(WatiDouble.Recorded::receivedNanos).sorted().toList();
+            assertThat(busyTimes).hasSize(30);
+            // 10 per second: the call 10 places after any call reaches WATI about a second later
+            // (at least 0.75 s: 25 % tolerance for the spread of arrival times within one batch)
+            for (int i = 0; i + 10 < busyTimes.size(); i++) {
+                assertThat((busyTimes.get(i + 10) - busyTimes.get(i)) / 1_000_000).as("gap from call %d to call %d", i, i + 10)
+                        .isGreaterThanOrEqualTo(750);
+            }
+            assertThat((busyTimes.get(29) - busyTimes.get(0)) / 1_000_000).isGreaterThanOrEqualTo(1800);
+            long calmReceived = wati.requests().stream().filter(r -> r.rawPath().startsWith("/calm")).findFirst().orElseThrow()
+                    .receivedNanos();
+            assertThat((calmReceived - calmSent) / 1_000_000).as("calm account waited behind busy").isLessThan(500);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void callsThatWouldWaitLongerThanTheMaxWaitGet429WithRetryAfter() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<RunningRuntime.Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                calls.add(callers.submit(() -> runtime.postAction(viaAccount("tiny", "tiny " + n))));
+            }
+            List<RunningRuntime.Response> refused = new ArrayList<>();
+            for (Future<RunningRuntime.Response> f : calls) {
+                RunningRuntime.Response r = f.get();
+                if (r.status() == 429) {
+                    refused.add(r);
+                } else {
+                    assertThat(r.status()).isEqualTo(200);
+                }
+            }
+            // 1 per second with at most 3 s of waiting: about four pass, the rest are refused at once
+            assertThat(refused).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(refused.get(0).runText()).startsWith("Too many calls for this WATI account");
+            assertThat(refused.get(0).raw().headers().firstValue("Retry-After")).isPresent();
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+}

@@ -27,6 +27,7 @@ import io.waticamel.security.ApiKeys;
 import io.waticamel.security.SecretBox;
 import io.waticamel.reliability.AccountAlerts;
 import io.waticamel.reliability.DeadLetters;
+import io.waticamel.reliability.Idempotency;
 import io.waticamel.wati.CredentialsEnricher;
 import io.waticamel.wati.WatiAnswerInterpreter;
 import io.waticamel.wati.WatiRequests;
@@ -194,6 +195,15 @@ public class WatiConfiguration implements CamelConfiguration {
             @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
             @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir) throws IOException {
         return new DeadLetters(watiDataSource(url, user, password, poolSize), secretBox(secretKey, dataDir));
+    }
+
+    @BindToRegistry
+    public Idempotency idempotency(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
+            @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
+            @PropertyInject("wati.idempotency.ttl") String ttl,
+            @PropertyInject("wati.idempotency.running-timeout") String runningTimeout) {
+        return new Idempotency(watiDataSource(url, user, password, poolSize), Idempotency.duration(ttl),
+                Idempotency.duration(runningTimeout));
     }
 
     @BindToRegistry

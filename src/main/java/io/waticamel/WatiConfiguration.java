@@ -28,6 +28,7 @@ import io.waticamel.security.SecretBox;
 import io.waticamel.reliability.AccountAlerts;
 import io.waticamel.reliability.DeadLetters;
 import io.waticamel.reliability.Idempotency;
+import io.waticamel.reliability.Outbox;
 import io.waticamel.wati.CredentialsEnricher;
 import io.waticamel.wati.WatiAnswerInterpreter;
 import io.waticamel.wati.WatiRequests;
@@ -204,6 +205,28 @@ public class WatiConfiguration implements CamelConfiguration {
             @PropertyInject("wati.idempotency.running-timeout") String runningTimeout) {
         return new Idempotency(watiDataSource(url, user, password, poolSize), Idempotency.duration(ttl),
                 Idempotency.duration(runningTimeout));
+    }
+
+    @BindToRegistry
+    public Outbox outbox(CamelContext context, @PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
+            @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
+            @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir,
+            @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
+            @PropertyInject("wati.instance-id") String instanceId, @PropertyInject("wati.outbox.lease") String lease,
+            @PropertyInject("wati.outbox.batch-size") int batchSize) throws IOException {
+        DataSource db = watiDataSource(url, user, password, poolSize);
+        return new Outbox(db, secretBox(secretKey, dataDir), new DeadLetters(db, secretBox(secretKey, dataDir)), actionReader(),
+                credentials(context), new UrlGuard(allowPrivateHosts), instanceId, Idempotency.duration(lease), batchSize);
+    }
+
+    /** The threads that send async actions from the outbox. */
+    @BindToRegistry(value = "outboxWorkers", destroyMethod = "shutdown")
+    public java.util.concurrent.ExecutorService outboxWorkers(@PropertyInject("wati.outbox.workers") int workers) {
+        return java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "outbox-worker");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @BindToRegistry

@@ -80,24 +80,42 @@ public class DeadLetters {
                 LOG.warn("Dead letter {} replayed and failed again: {}", replayOf, result.runText());
                 return;
             }
-            String id = UUID.randomUUID().toString();
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO dead_letters (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?)")) {
-                s.setString(1, id);
-                s.setString(2, String.valueOf(fields.action()));
-                s.setString(3, truncate(account));
-                s.setString(4, mapper.writeValueAsString(kept));
-                s.setString(5, encrypted);
-                s.setString(6, truncate(result.runText()));
-                s.setInt(7, result.httpStatus());
-                s.setInt(8, attempts);
-                s.setTimestamp(9, now);
-                s.setTimestamp(10, now);
-                s.executeUpdate();
-            }
+            String id = insert(c, String.valueOf(fields.action()), account, mapper.writeValueAsString(kept), encrypted,
+                    result.runText(), result.httpStatus(), attempts);
             exchange.setProperty("watiDeadLetterId", id);
             LOG.warn("Dead letter {}: {} via {} after {} attempt(s): {}", id, fields.action(), account, attempts, result.runText());
         }
+    }
+
+    /** A dead letter from elsewhere (the outbox after a crash); returns its id. */
+    public String insert(String action, String account, String fieldsJson, String tokenEncrypted, String error, int status,
+            int attempts) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            String id = insert(c, action, account, fieldsJson, tokenEncrypted, error, status, attempts);
+            LOG.warn("Dead letter {}: {} via {}: {}", id, action, account, error);
+            return id;
+        }
+    }
+
+    private static String insert(Connection c, String action, String account, String fieldsJson, String tokenEncrypted,
+            String error, int status, int attempts) throws SQLException {
+        String id = UUID.randomUUID().toString();
+        Timestamp now = Timestamp.from(Instant.now());
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO dead_letters (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?)")) {
+            s.setString(1, id);
+            s.setString(2, action);
+            s.setString(3, truncate(account));
+            s.setString(4, fieldsJson);
+            s.setString(5, tokenEncrypted);
+            s.setString(6, truncate(error));
+            s.setInt(7, status);
+            s.setInt(8, attempts);
+            s.setTimestamp(9, now);
+            s.setTimestamp(10, now);
+            s.executeUpdate();
+        }
+        return id;
     }
 
     /** Before a replay: the stored action as the body (token decrypted), or 404. */

@@ -1,0 +1,317 @@
+package io.waticamel.reliability;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionReader;
+import io.waticamel.action.ActionRejectedException;
+import io.waticamel.action.TaskResult;
+import io.waticamel.action.TaskResults;
+import io.waticamel.files.UrlGuard;
+import io.waticamel.security.SecretBox;
+import io.waticamel.wati.CredentialsEnricher;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Async actions that survive a crash: accepted into the {@code outbox} table before the 202 is
+ * sent, claimed by workers, sent through the same routes (retries, throttle), answered at
+ * {@code GET /api/v1/actions/{id}} and to an optional {@code callback_url}. A row is marked
+ * {@code sending} just before WATI is called; after a crash such a row becomes a dead letter instead
+ * of being sent again (nothing accepted is lost, nothing is sent twice), while rows that were only
+ * claimed go back to the queue.
+ */
+public class Outbox {
+
+    public static final String PROPERTY = "watiOutboxId";
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+    private final DataSource db;
+    private final SecretBox secrets;
+    private final DeadLetters deadLetters;
+    private final ActionReader reader;
+    private final CredentialsEnricher credentials;
+    private final UrlGuard callbackGuard;
+    private final String instanceId;
+    private final Duration lease;
+    private final int batchSize;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final HttpClient callbacks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public Outbox(DataSource db, SecretBox secrets, DeadLetters deadLetters, ActionReader reader, CredentialsEnricher credentials,
+            UrlGuard callbackGuard, String instanceId, Duration lease, int batchSize) {
+        this.db = db;
+        this.secrets = secrets;
+        this.deadLetters = deadLetters;
+        this.reader = reader;
+        this.credentials = credentials;
+        this.callbackGuard = callbackGuard;
+        this.instanceId = instanceId;
+        this.lease = lease;
+        this.batchSize = batchSize;
+    }
+
+    /** {@code Prefer: respond-async}, or {@code "async": true} in the body. */
+    public boolean isAsync(Exchange exchange) {
+        String prefer = exchange.getMessage().getHeader("Prefer", "", String.class).toLowerCase(Locale.ROOT);
+        if (prefer.contains("respond-async")) {
+            return true;
+        }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        exchange.getMessage().setBody(body);
+        return body != null && new String(body, java.nio.charset.StandardCharsets.UTF_8).matches("(?s).*\"async\"\\s*:\\s*(true|\"true\").*");
+    }
+
+    /** Stores the action durably, then answers 202 with its id. Refuses (400) what can never run. */
+    public void accept(Exchange exchange) throws Exception {
+        reader.requireJsonBody(exchange);
+        reader.read(exchange);
+        ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
+        if (fields.action() == null) {
+            throw new ActionRejectedException("No wati_action provided");
+        }
+        credentials.resolve(fields);
+        String callback = fields.get("callback_url");
+        if (callback != null) {
+            callbackGuard.check("callback_url", callback.strip());
+        }
+        Map<String, String> kept = new LinkedHashMap<>(fields.asMap());
+        String token = kept.remove("access_token");
+        kept.remove("async");
+        String id = UUID.randomUUID().toString();
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO outbox (id, action, "
+                + "fields_json, token_encrypted, callback_url, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)")) {
+            s.setString(1, id);
+            s.setString(2, fields.action());
+            s.setString(3, mapper.writeValueAsString(kept));
+            s.setString(4, token == null || token.isBlank() ? null : secrets.encrypt(token));
+            s.setString(5, callback == null ? null : callback.strip());
+            s.setTimestamp(6, now);
+            s.setTimestamp(7, now);
+            s.executeUpdate();
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("action_id", id);
+        answer.put("state", "queued");
+        answer.put("status_url", "/api/v1/actions/" + id);
+        respond(exchange, 202, answer);
+        exchange.getMessage().setHeader("Location", "/api/v1/actions/" + id);
+    }
+
+    /** Worker: claims up to a batch of queued actions for this instance; the body becomes their ids. */
+    public List<String> claim() throws SQLException {
+        List<String> candidates = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM outbox WHERE state = 'queued' ORDER BY created_at, id LIMIT ?")) {
+                s.setInt(1, batchSize);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(rs.getString(1));
+                    }
+                }
+            }
+            List<String> claimed = new ArrayList<>();
+            Timestamp now = Timestamp.from(Instant.now());
+            try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET state = 'claimed', claimed_by = ?, claimed_until = ?, "
+                    + "updated_at = ? WHERE id = ? AND state = 'queued'")) {
+                for (String id : candidates) {
+                    s.setString(1, instanceId);
+                    s.setTimestamp(2, Timestamp.from(Instant.now().plus(lease)));
+                    s.setTimestamp(3, now);
+                    s.setString(4, id);
+                    if (s.executeUpdate() == 1) {
+                        claimed.add(id);
+                    }
+                }
+            }
+            return claimed;
+        }
+    }
+
+    /** Worker: the claimed action's fields (token decrypted) as the body for wati-action. */
+    public void prepare(Exchange exchange) throws Exception {
+        String id = exchange.getMessage().getBody(String.class);
+        Map<String, Object> fields;
+        String tokenEncrypted;
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT fields_json, token_encrypted FROM outbox WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                fields = new LinkedHashMap<>(mapper.readValue(rs.getString(1), new TypeReference<Map<String, Object>>() {
+                }));
+                tokenEncrypted = rs.getString(2);
+            }
+        }
+        if (tokenEncrypted != null) {
+            fields.put("access_token", secrets.decrypt(tokenEncrypted));
+        }
+        exchange.setProperty(PROPERTY, id);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setBody(fields);
+    }
+
+    /** In wati-http, just before WATI is called: from here on a crash means "outcome unknown". */
+    public void markSending(Exchange exchange) throws SQLException {
+        String id = exchange.getProperty(PROPERTY, String.class);
+        if (id == null) {
+            return;
+        }
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE outbox SET state = 'sending', updated_at = ? WHERE id = ? AND state = 'claimed'")) {
+            s.setTimestamp(1, Timestamp.from(Instant.now()));
+            s.setString(2, id);
+            s.executeUpdate();
+        }
+    }
+
+    /** Worker: the task result is stored (state done) and sent to the callback URL, if any. */
+    public void finish(Exchange exchange) throws Exception {
+        String id = exchange.getProperty(PROPERTY, String.class);
+        TaskResult result = exchange.getProperty(TaskResults.PROPERTY, TaskResult.class);
+        String callback;
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET state = 'done', result_status = ?, result_json = ?, "
+                    + "updated_at = ? WHERE id = ?")) {
+                s.setInt(1, result.httpStatus());
+                s.setString(2, mapper.writeValueAsString(result.variables()));
+                s.setTimestamp(3, Timestamp.from(Instant.now()));
+                s.setString(4, id);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT callback_url FROM outbox WHERE id = ?")) {
+                s.setString(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    callback = rs.next() ? rs.getString(1) : null;
+                }
+            }
+        }
+        if (callback != null) {
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("action_id", id);
+            payload.putAll(result.variables());
+            callbacks.sendAsync(HttpRequest.newBuilder(URI.create(callback)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(payload))).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((r, e) -> {
+                        if (e != null || r.statusCode() >= 300) {
+                            LOG.warn("Callback for action {} failed: {}", id, e != null ? e.toString() : "HTTP " + r.statusCode());
+                        }
+                    });
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The outbox-recovery route: the first run recovers this instance's previous life, later runs expired leases. */
+    public void recoverNow() throws SQLException {
+        recover(started.compareAndSet(false, true));
+    }
+
+    /**
+     * At start (rows of this instance's previous life) and periodically (expired leases of any
+     * instance): claimed rows go back to the queue, sending rows become dead letters.
+     */
+    public int recover(boolean atStart) throws SQLException {
+        int recovered = 0;
+        String condition = atStart ? "claimed_by = ?" : "claimed_until < ?";
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET state = 'queued', claimed_by = NULL, claimed_until = NULL "
+                    + "WHERE state = 'claimed' AND " + condition)) {
+                bindCondition(s, atStart);
+                recovered += s.executeUpdate();
+            }
+            List<String[]> unknown = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, action, fields_json, token_encrypted FROM outbox "
+                    + "WHERE state = 'sending' AND " + condition)) {
+                bindCondition(s, atStart);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        unknown.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                    }
+                }
+            }
+            for (String[] row : unknown) {
+                try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET state = 'dead', updated_at = ? WHERE id = ? AND state = 'sending'")) {
+                    s.setTimestamp(1, Timestamp.from(Instant.now()));
+                    s.setString(2, row[0]);
+                    if (s.executeUpdate() == 1) {
+                        deadLetters.insert(row[1], "outbox", row[2], row[3],
+                                "Outcome unknown: the runtime stopped while sending async action " + row[0]
+                                        + "; check WATI before replaying", 502, 1);
+                        recovered++;
+                    }
+                }
+            }
+        }
+        if (recovered > 0) {
+            LOG.warn("Outbox recovery: {} action(s) requeued or dead-lettered", recovered);
+        }
+        return recovered;
+    }
+
+    private void bindCondition(PreparedStatement s, boolean atStart) throws SQLException {
+        if (atStart) {
+            s.setString(1, instanceId);
+        } else {
+            s.setTimestamp(1, Timestamp.from(Instant.now()));
+        }
+    }
+
+    /** GET /api/v1/actions/{id}: state, and once done the three task variables. */
+    public void status(Exchange exchange) throws Exception {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT id, action, state, result_status, result_json, created_at, updated_at FROM outbox WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    respond(exchange, 404, Map.of("error", "No action with this id"));
+                    return;
+                }
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("action_id", rs.getString("id"));
+                answer.put("wati_action", rs.getString("action"));
+                answer.put("state", rs.getString("state"));
+                answer.put("http_status", rs.getObject("result_status"));
+                answer.put("result", rs.getString("result_json") == null ? null : mapper.readTree(rs.getString("result_json")));
+                answer.put("created_at", DateTimeFormatter.ISO_INSTANT.format(rs.getTimestamp("created_at").toInstant()));
+                answer.put("updated_at", DateTimeFormatter.ISO_INSTANT.format(rs.getTimestamp("updated_at").toInstant()));
+                respond(exchange, 200, answer);
+            }
+        }
+    }
+
+    private void respond(Exchange exchange, int status, Object body) throws Exception {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(mapper.writeValueAsBytes(body));
+    }
+}

@@ -1,0 +1,97 @@
+package io.waticamel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.testing.RunningRuntime;
+import io.waticamel.testing.WatiDouble;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Async actions: 202 once stored, sent by the outbox workers, state and result by id, callback. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AsyncOutboxTest {
+
+    WatiDouble wati;
+    WatiDouble callbacks;
+    RunningRuntime runtime;
+
+    @BeforeAll
+    void start() throws Exception {
+        wati = new WatiDouble();
+        callbacks = new WatiDouble();
+        runtime = new RunningRuntime(Map.of("wati.outbox.poll-ms", "50"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        runtime.close();
+        wati.close();
+        callbacks.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        wati.reset();
+        callbacks.reset();
+    }
+
+    String body(String text, String extra) {
+        return "{\"wati_action\":\"send_session_message\",\"api_endpoint\":\"" + wati.url()
+                + "\",\"access_token\":\"async-token-1\",\"whatsappNumber\":\"27821234567\",\"messageText\":\"" + text + "\"" + extra + "}";
+    }
+
+    RunningRuntime.Response get(String path) throws Exception {
+        return runtime.send(HttpRequest.newBuilder(URI.create(runtime.url(path))).header("X-API-Key", RunningRuntime.API_KEY).GET().build());
+    }
+
+    @Test
+    void preferRespondAsyncIsAcceptedThenSentAndAnsweredByIdAndCallback() throws Exception {
+        RunningRuntime.Response accepted = runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/actions")))
+                .header("X-API-Key", RunningRuntime.API_KEY).header("Content-Type", "application/json")
+                .header("Prefer", "respond-async")
+                .POST(HttpRequest.BodyPublishers.ofString(body("later", ",\"callback_url\":\"" + callbacks.url() + "/done\"")))
+                .build());
+
+        assertThat(accepted.status()).isEqualTo(202);
+        String id = accepted.json().get("action_id").asText();
+        assertThat(accepted.raw().headers().firstValue("Location")).contains("/api/v1/actions/" + id);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "done".equals(get("/api/v1/actions/" + id).json().get("state").asText()));
+
+        JsonNode status = get("/api/v1/actions/" + id).json();
+        assertThat(status.get("result").get("task_23001_run").asBoolean()).isTrue();
+        assertThat(status.get("result").get("task_23001_run_text").asText()).isEqualTo("Successfully sent message.");
+        assertThat(status.toString()).doesNotContain("async-token-1");
+        WatiDouble.Recorded sent = wati.onlyRequest();
+        assertThat(sent.rawQuery()).isEqualTo("messageText=later");
+        assertThat(sent.header("Authorization")).isEqualTo("Bearer async-token-1");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.requests().size() == 1);
+        JsonNode callback = new ObjectMapper().readTree(callbacks.onlyRequest().body());
+        assertThat(callback.get("action_id").asText()).isEqualTo(id);
+        assertThat(callback.get("task_23001_run").asBoolean()).isTrue();
+    }
+
+    @Test
+    void asyncTrueInTheBodyAlsoQueuesAndInvalidCredentialsAreRefusedAtOnce() throws Exception {
+        RunningRuntime.Response accepted = runtime.postAction(body("flagged", ",\"async\":true"));
+        assertThat(accepted.status()).isEqualTo(202);
+
+        RunningRuntime.Response refused = runtime.postAction("{\"wati_action\":\"send_session_message\",\"async\":true}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.runText()).isEqualTo("No API endpoint provided");
+
+        String id = accepted.json().get("action_id").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "done".equals(get("/api/v1/actions/" + id).json().get("state").asText()));
+        assertThat(get("/api/v1/actions/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+    }
+}

@@ -82,6 +82,30 @@ class AsyncOutboxTest {
     }
 
     @Test
+    void afterACrashClaimedActionsAreRequeuedAndSendingOnesBecomeDeadLetters() throws Exception {
+        javax.sql.DataSource db = runtime.context().getRegistry().lookupByNameAndType("watiDataSource", javax.sql.DataSource.class);
+        io.waticamel.reliability.Outbox outbox = runtime.context().getRegistry().lookupByNameAndType("outbox",
+                io.waticamel.reliability.Outbox.class);
+        String instance = runtime.context().getPropertiesComponent().resolveProperty("wati.instance-id").orElseThrow();
+        try (var c = db.getConnection(); var s = c.createStatement()) {
+            // rows as a killed instance left them (claimed_until far ahead: only the start-up recovery may take them)
+            for (String[] row : new String[][] {{"11111111-1111-1111-1111-111111111111", "claimed"},
+                {"22222222-2222-2222-2222-222222222222", "sending"}}) {
+                s.executeUpdate("INSERT INTO outbox (id, action, fields_json, state, claimed_by, claimed_until, created_at, updated_at) "
+                        + "VALUES ('" + row[0] + "', 'send_session_message', '{\"wati_action\":\"send_session_message\"}', '" + row[1]
+                        + "', '" + instance + "', TIMESTAMP '2999-01-01 00:00:00', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            }
+        }
+
+        assertThat(outbox.recover(true)).isEqualTo(2);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !"queued".equals(
+                get("/api/v1/actions/11111111-1111-1111-1111-111111111111").json().get("state").asText()));
+        assertThat(get("/api/v1/actions/22222222-2222-2222-2222-222222222222").json().get("state").asText()).isEqualTo("dead");
+        assertThat(get("/api/v1/dead-letters?status=open").body()).contains("22222222-2222-2222-2222-222222222222");
+    }
+
+    @Test
     void asyncTrueInTheBodyAlsoQueuesAndInvalidCredentialsAreRefusedAtOnce() throws Exception {
         RunningRuntime.Response accepted = runtime.postAction(body("flagged", ",\"async\":true"));
         assertThat(accepted.status()).isEqualTo(202);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +49,10 @@ class PackagedRuntimeIT {
     }
 
     Process startJar(int port, String... jvmOptions) throws IOException, InterruptedException {
+        return startJar(port, Map.of(), jvmOptions);
+    }
+
+    Process startJar(int port, Map<String, String> env, String... jvmOptions) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("wati.it.jar", "target/wati-camel.jar")).toAbsolutePath();
         List<String> command = new ArrayList<>(List.of("java", "-Dwati.files.allow-private-hosts=true"));
         command.addAll(List.of(jvmOptions));
@@ -57,6 +62,7 @@ class PackagedRuntimeIT {
                 .redirectOutput(workDir.resolve("runtime-" + processes.size() + ".log").toFile());
         builder.environment().put("HTTP_PORT", String.valueOf(port));
         builder.environment().put("WATI_API_KEY", "it-key-123456");
+        builder.environment().putAll(env);
         Process process = builder.start();
         processes.add(process);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -129,6 +135,81 @@ class PackagedRuntimeIT {
                     mediaSeconds, mediaSize / 1e6 / mediaSeconds, sendSeconds, documentSize / 1e6 / sendSeconds);
             System.out.print(figures);
             Files.writeString(Path.of("target/streaming-figures.txt"), figures);
+        }
+    }
+
+    /**
+     * The outbox survives kill -9: async actions are accepted, the runtime is killed with SIGKILL
+     * mid-batch and restarted on the same data folder; every accepted action ends delivered exactly
+     * once or as a dead letter. Figures printed and written to target/crash-figures.txt.
+     */
+    @Test
+    void asyncActionsSurviveAKilledRuntime() throws Exception {
+        int total = 200;
+        Map<String, String> env = Map.of("WATI_INSTANCE_ID", "crash-test", "WATI_THROTTLE_PER_SECOND", "20",
+                "WATI_OUTBOX_POLL_MS", "100", "WATI_RETRY_INITIAL_DELAY_MS", "100");
+        try (WatiDouble wati = new WatiDouble()) {
+            // WATI takes 50 ms per call, so a kill is likely to land while a call is in flight
+            wati.answer(r -> {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                return WatiDouble.Answer.json(200, "{\"result\":true}");
+            });
+            int port = RunningRuntime.freePort();
+            Process first = startJar(port, env);
+            List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.ExecutorService posters = java.util.concurrent.Executors.newFixedThreadPool(8);
+            List<java.util.concurrent.Future<?>> posts = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                int n = i;
+                posts.add(posters.submit(() -> {
+                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/actions"))
+                            .header("X-API-Key", "it-key-123456").header("Prefer", "respond-async").header("Idempotency-Key", "crash-" + n)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"wati_action\":\"send_session_message\",\"api_endpoint\":\""
+                                    + wati.url() + "\",\"access_token\":\"crash-token\",\"whatsappNumber\":\"27821234567\","
+                                    + "\"messageText\":\"m-" + n + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+                    accepted.add(new ObjectMapper().readTree(r.body()).get("action_id").asText());
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> post : posts) {
+                post.get();
+            }
+            posters.shutdown();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> wati.requests().size() >= 80);
+            first.destroyForcibly().waitFor();
+            int receivedAtKill = wati.requests().size();
+
+            startJar(port, env);
+            Map<String, String> states = new java.util.HashMap<>();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(500))
+                    .until(() -> {
+                        for (String id : accepted) {
+                            if (!"done".equals(states.get(id)) && !"dead".equals(states.get(id))) {
+                                HttpResponse<String> s = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                        + "/api/v1/actions/" + id)).header("X-API-Key", "it-key-123456").build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                                JsonNode answer = new ObjectMapper().readTree(s.body());
+                                states.put(id, answer.has("state") ? answer.get("state").asText() : "HTTP " + s.statusCode());
+                            }
+                        }
+                        return states.values().stream().allMatch(s -> s.equals("done") || s.equals("dead"));
+                    });
+
+            Map<String, Long> received = wati.requests().stream().collect(java.util.stream.Collectors.groupingBy(
+                    r -> r.rawQuery(), java.util.stream.Collectors.counting()));
+            long duplicated = received.values().stream().filter(n -> n > 1).count();
+            long done = states.values().stream().filter("done"::equals).count();
+            long dead = states.values().stream().filter("dead"::equals).count();
+            String figures = String.format(java.util.Locale.ROOT,
+                    "outbox crash test: accepted %d, WATI had received %d at SIGKILL, delivered %d (distinct), duplicated %d, done %d, dead-lettered %d%n",
+                    accepted.size(), receivedAtKill, received.size(), duplicated, done, dead);
+            System.out.print(figures);
+            Files.writeString(Path.of("target/crash-figures.txt"), figures);
+            assertThat(duplicated).isZero();
+            assertThat(done + dead).isEqualTo(total);
+            assertThat(received.size()).isGreaterThanOrEqualTo((int) done);
+            assertThat(received.size()).isLessThanOrEqualTo(total);
         }
     }
 

@@ -62,9 +62,10 @@ public class WatiConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public CredentialsEnricher credentials(CamelContext context) {
+    public CredentialsEnricher credentials(CamelContext context,
+            @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts) {
         return new CredentialsEnricher(key -> context.getPropertiesComponent().resolveProperty(key)
-                .filter(v -> !v.isBlank()));
+                .filter(v -> !v.isBlank()), new UrlGuard(allowPrivateHosts));
     }
 
     @BindToRegistry
@@ -216,7 +217,7 @@ public class WatiConfiguration implements CamelConfiguration {
             @PropertyInject("wati.outbox.batch-size") int batchSize) throws IOException {
         DataSource db = watiDataSource(url, user, password, poolSize);
         return new Outbox(db, secretBox(secretKey, dataDir), new DeadLetters(db, secretBox(secretKey, dataDir)), actionReader(),
-                credentials(context), new UrlGuard(allowPrivateHosts), instanceId, Idempotency.duration(lease), batchSize);
+                credentials(context, allowPrivateHosts), new UrlGuard(allowPrivateHosts), instanceId, Idempotency.duration(lease), batchSize);
     }
 
     /** The threads that send async actions from the outbox. */

@@ -304,6 +304,11 @@ class HostileInputTest {
         c.add(refused("get_media fileName that is only ../", 400, "Invalid filepath within URL",
                 t -> t.with("get_media", "file_url", t.wati.url() + "/api/v1/getMedia?fileName=../../")));
         // SSRF: private hosts not allowed
+        c.add(refused("api_endpoint on the cloud metadata address", 400,
+                "api_endpoint points to a private or local address, which is not allowed",
+                t -> t.with("send_session_message", "api_endpoint", "http://169.254.169.254/latest")).on(On.STRICT));
+        c.add(refused("api_endpoint on localhost", 400, "api_endpoint points to a private or local address, which is not allowed",
+                t -> t.with("send_session_message", "api_endpoint", "http://localhost:" + port(t.wati))).on(On.STRICT));
         c.add(refused("file_url 127.0.0.1", 400, PRIVATE, t -> t.with("send_session_file", "file_url", t.files.url() + "/invoice.pdf"))
                 .on(On.STRICT));
         c.add(refused("file_url localhost", 400, PRIVATE,
@@ -369,7 +374,9 @@ class HostileInputTest {
         previousProxySelector = ProxySelector.getDefault();
         ProxySelector.setDefault(new OnlyPublicHostProxy(proxyAddress, previousProxySelector));
         lenient = RunningRuntime.start();
-        strict = new RunningRuntime(Map.of("wati.files.allow-private-hosts", "false"));
+        // strict: private hosts refused; it reaches the local WATI double only as a configured account
+        strict = new RunningRuntime(Map.of("wati.files.allow-private-hosts", "false",
+                "wati.accounts.local.endpoint", wati.url(), "wati.accounts.local.token", TOKEN));
     }
 
     @AfterAll
@@ -444,16 +451,36 @@ class HostileInputTest {
 
     RunningRuntime.Response post(RunningRuntime runtime, Case c) throws Exception {
         String path = c.key() == Key.IN_QUERY ? "/api/v1/actions?X-API-Key=" + RunningRuntime.API_KEY : "/api/v1/actions";
+        byte[] body = c.body().apply(this);
+        if (runtime == strict) {
+            body = viaLocalAccount(body);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.url(path)))
                 .timeout(Duration.ofSeconds(30)) // a hang fails the case instead of the build
                 .header("Content-Type", c.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(c.body().apply(this)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (c.key() == Key.VALID) {
             request.header("X-API-Key", RunningRuntime.API_KEY);
         } else if (c.key() == Key.WRONG) {
             request.header("X-API-Key", RunningRuntime.API_KEY + "x");
         }
         return runtime.send(request.build());
+    }
+
+    /**
+     * The strict runtime refuses the local double as api_endpoint: a case that uses it goes through
+     * the configured account instead (cases with another api_endpoint are sent as they are).
+     */
+    byte[] viaLocalAccount(byte[] body) throws IOException {
+        Map<String, Object> task = mapper.readValue(body, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {
+        });
+        if (!wati.url().equals(task.get("api_endpoint"))) {
+            return body;
+        }
+        task.remove("api_endpoint");
+        task.remove("access_token");
+        task.put("account", "local");
+        return mapper.writeValueAsBytes(task);
     }
 
     @Order(1)
@@ -506,7 +533,9 @@ class HostileInputTest {
             assertThat(health.json().get("status").asText()).isEqualTo("UP");
 
             wati.reset();
-            RunningRuntime.Response ok = runtime.postAction(with("send_session_message", "messageText", "still here"));
+            String valid = with("send_session_message", "messageText", "still here");
+            RunningRuntime.Response ok = runtime.postAction(runtime == strict
+                    ? new String(viaLocalAccount(valid.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8) : valid);
             assertThat(ok.status()).isEqualTo(200);
             assertThat(ok.run()).isTrue();
             assertThat(ok.runText()).isEqualTo("Successfully sent message.");

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every action (success, WATI refusal, validation error, wrong key) with all logging at DEBUG,
- * through the runtime's own log layout: neither the token, nor the API key, nor a full phone
- * number appears in what was logged.
+ * Every action (success, WATI refusal, retries exhausted, validation error, wrong key, dead-letter
+ * replay) with all logging at TRACE and Camel's tracer and message history on, through the
+ * runtime's own log layout: neither the token, nor the API key, nor a full phone number appears in
+ * what was logged.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretsInLogsTest {
@@ -50,7 +51,7 @@ class SecretsInLogsTest {
         context.getConfiguration().addAppender(capture);
         LoggerConfig root = context.getConfiguration().getRootLogger();
         root.addAppender(capture, Level.ALL, null);
-        Configurator.setRootLevel(Level.DEBUG);
+        Configurator.setRootLevel(Level.TRACE);
         context.updateLoggers();
     }
 
@@ -81,10 +82,25 @@ class SecretsInLogsTest {
     @Test
     void noSecretOrFullNumberIsLogged() throws Exception {
         files.answer(Answer.bytes(200, "application/pdf", "%PDF".getBytes()));
-        try (RunningRuntime runtime = RunningRuntime.start()) {
+        String azure = io.waticamel.testing.TestAzurite.connectionString();
+        try (RunningRuntime runtime = new RunningRuntime(java.util.Map.of("camel.main.tracing", "true",
+                "camel.main.message-history", "true", "wati.azure.connection-string", azure))) {
             for (String action : new String[] {"send_session_message", "send_template_message", "send_session_file", "update_contact"}) {
                 assertThat(runtime.postAction(task(action)).status()).isEqualTo(200);
             }
+            wati.answer(r -> r.method().equals("GET") ? Answer.bytes(200, "image/png", new byte[] {1, 2})
+                    : Answer.json(200, "{\"result\":true}"));
+            Map<String, Object> media = task("get_media");
+            media.put("file_url", wati.url() + "/api/file/showFile?fileName=data/images/a.png");
+            assertThat(runtime.postAction(media).status()).isEqualTo(200);
+            wati.answer(Answer.json(503, "{}"));
+            assertThat(runtime.postAction(task("send_session_message")).status()).isEqualTo(502);
+            String letters = runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/dead-letters")))
+                    .header("X-API-Key", RunningRuntime.API_KEY).GET().build()).body();
+            String letterId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(letters).get("dead_letters").get(0).get("id").asText();
+            wati.answer(Answer.json(200, "{\"result\":true}"));
+            assertThat(runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/dead-letters/" + letterId + "/replay")))
+                    .header("X-API-Key", RunningRuntime.API_KEY).POST(HttpRequest.BodyPublishers.noBody()).build()).status()).isEqualTo(200);
             wati.answer(Answer.json(200, "{\"result\":false,\"message\":\"Ticket has been expired.\"}"));
             assertThat(runtime.postAction(task("send_session_message")).status()).isEqualTo(502);
             Map<String, Object> bad = task("send_session_message");
@@ -100,7 +116,7 @@ class SecretsInLogsTest {
         }
 
         String logged = log.toString();
-        assertThat(wati.requests()).hasSize(5);
+        assertThat(wati.requests()).hasSizeGreaterThanOrEqualTo(10);
         assertThat(logged).contains("send_session_file to ********567").contains("Ticket has been expired.");
         assertThat(logged).doesNotContain(TOKEN).doesNotContain(RunningRuntime.API_KEY).doesNotContain(NUMBER);
     }

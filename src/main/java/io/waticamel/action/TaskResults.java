@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.security.ApiKeyGuard;
 import io.waticamel.wati.CredentialsEnricher;
 import io.waticamel.wati.WatiAnswer;
 import io.waticamel.wati.WatiAnswerInterpreter;
@@ -133,9 +134,10 @@ public class TaskResults {
         exchange.getMessage().setBody(result.variables());
         ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
         WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
-        LOG.info("{} to {} via {}: run={} status={} {}", fields == null ? "-" : fields.action(),
+        LOG.info("{} to {} via {}: run={} status={} {} (api key {})", fields == null ? "-" : fields.action(),
                 exchange.getProperty(WatiRequests.MASKED_NUMBER, "-", String.class),
-                credentials == null ? "-" : credentials.label(), result.run(), result.httpStatus(), result.runText());
+                credentials == null ? "-" : credentials.label(), result.run(), result.httpStatus(), result.runText(),
+                exchange.getProperty(ApiKeyGuard.PROPERTY, "-", String.class));
     }
 
     private static String taskId(Exchange exchange) {

@@ -23,6 +23,9 @@ public final class SecretMasking {
     private static final Pattern CAMEL_PROPERTY = Pattern.compile(
             "(?i)((?:Found property|Resolved text): \\{*[\\w.\\-]*(?:key|token|password|secret|connection-string)[\\w.\\-]*\\}*"
                     + "(?: with value:| ->) )\\S+");
+    /** Camel's TRACE lines of property resolution: "Property (name: wati.api-key ...) resolved from source: X -> value". */
+    private static final Pattern CAMEL_PROPERTY_TRACE = Pattern.compile(
+            "(?i)(name: [\\w.\\-]*(?:key|token|password|secret|connection-string)[\\w.\\-]*[^\\n>]*?->\\s*)\\S+");
     private static final Pattern NUMBER = Pattern.compile(
             "((?:sendSessionMessage|sendSessionFile|updateContactAttributes|sendTemplateMessages?)/|whatsappNumber[\"']?\\s*[=:]\\s*[\"']?)"
                     + "(\\d{4,12})(\\d{3})(?!\\d)");
@@ -49,6 +52,7 @@ public final class SecretMasking {
         }
         masked = BEARER.matcher(masked).replaceAll("$1" + MASK);
         masked = CAMEL_PROPERTY.matcher(masked).replaceAll("$1" + MASK);
+        masked = CAMEL_PROPERTY_TRACE.matcher(masked).replaceAll("$1" + MASK);
         masked = SECRET_FIELD.matcher(masked).replaceAll("$1" + MASK);
         Matcher number = NUMBER.matcher(masked);
         return number.find() ? number.replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "*".repeat(m.group(2).length()) + m.group(3))) : masked;

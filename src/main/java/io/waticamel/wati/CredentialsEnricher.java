@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import io.waticamel.action.ActionFields;
 import io.waticamel.action.ActionReader;
 import io.waticamel.action.ActionRejectedException;
+import io.waticamel.files.UrlGuard;
 import io.waticamel.security.SecretMasking;
 import org.apache.camel.Exchange;
 
@@ -21,10 +22,16 @@ public class CredentialsEnricher {
     private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     private final Function<String, Optional<String>> configuration;
+    private final UrlGuard endpointGuard;
 
-    /** @param configuration looks up a configuration key (Camel's properties: file, env, -D) */
-    public CredentialsEnricher(Function<String, Optional<String>> configuration) {
+    /**
+     * @param configuration looks up a configuration key (Camel's properties: file, env, -D)
+     * @param endpointGuard checks a request's api_endpoint (private and local hosts refused unless allowed);
+     *                      configured accounts are the operator's choice and not checked
+     */
+    public CredentialsEnricher(Function<String, Optional<String>> configuration, UrlGuard endpointGuard) {
         this.configuration = configuration;
+        this.endpointGuard = endpointGuard;
     }
 
     public void enrich(Exchange exchange) {
@@ -34,8 +41,10 @@ public class CredentialsEnricher {
     public WatiCredentials resolve(ActionFields fields) {
         String account = fields.get("account");
         if (account == null) {
-            return new WatiCredentials(null, WatiEndpoints.normalise(fields.get("api_endpoint")),
-                    AccessTokens.normalise(fields.get("access_token")));
+            var endpoint = WatiEndpoints.normalise(fields.get("api_endpoint"));
+            String token = AccessTokens.normalise(fields.get("access_token"));
+            endpointGuard.check("api_endpoint", endpoint.toString());
+            return new WatiCredentials(null, endpoint, token);
         }
         String name = account.strip().toLowerCase(java.util.Locale.ROOT);
         if (!ACCOUNT_NAME.matcher(name).matches()) {

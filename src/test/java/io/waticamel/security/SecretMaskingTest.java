@@ -15,6 +15,8 @@ class SecretMaskingTest {
         "X-API-Key: k-123456 | X-API-Key: ******",
         "Found property: wati.api-key with value: k-123456 to be used. | Found property: wati.api-key with value: ****** to be used.",
         "Resolved text: {{wati.accounts.main.token}} -> t0k3n | Resolved text: {{wati.accounts.main.token}} -> ******",
+        "Property (name: wati.api-key default: null) resolved from source: OverrideProperties -> k-1234 | Property (name: wati.api-key default: null) resolved from source: OverrideProperties -> ******",
+        "lookup(name: wati.secret-key default: null) -> abc/def= | lookup(name: wati.secret-key default: null) -> ******",
         "POST /123/api/v1/sendSessionMessage/27821234567?messageText=hi | POST /123/api/v1/sendSessionMessage/********567?messageText=hi",
         "sendTemplateMessage?whatsappNumber=27821234567 | sendTemplateMessage?whatsappNumber=********567",
         "nothing secret here 27821234567 | nothing secret here 27821234567",

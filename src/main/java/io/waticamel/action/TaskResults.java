@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.http.JsonAnswer;
 import io.waticamel.security.ApiKeyGuard;
 import io.waticamel.wati.CredentialsEnricher;
 import io.waticamel.wati.WatiAnswer;
@@ -112,15 +113,11 @@ public class TaskResults {
     /** For the HTTP edge: no header of the request or of WATI's answer goes back to the caller. */
     public void toHttpResponse(Exchange exchange) throws JsonProcessingException {
         TaskResult result = exchange.getProperty(PROPERTY, TaskResult.class);
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, result.httpStatus());
+        JsonAnswer.send(exchange, result.httpStatus(), result.variables());
         Long retryAfter = exchange.getProperty(WatiThrottle.RETRY_AFTER, Long.class);
         if (retryAfter != null) {
-            message.setHeader("Retry-After", retryAfter);
+            exchange.getMessage().setHeader("Retry-After", retryAfter);
         }
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsBytes(result.variables()));
     }
 
     @SuppressWarnings("unchecked")

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.http.JsonAnswer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -26,7 +26,6 @@ public class FileRecords {
     public static final int DEFAULT_PAGE_SIZE = 50;
     public static final int MAX_PAGE_SIZE = 500;
     private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
-    private final ObjectMapper mapper = new ObjectMapper();
 
     /** The record as returned to callers (and in get_media's task response). */
     public static Map<String, Object> record(Map<String, Object> row) {
@@ -55,9 +54,9 @@ public class FileRecords {
         Object body = exchange.getMessage().getBody();
         String id = exchange.getMessage().getHeader("id", String.class);
         if (body instanceof Map<?, ?> row && !row.isEmpty()) {
-            respond(exchange, 200, record((Map<String, Object>) row));
+            JsonAnswer.send(exchange, 200, record((Map<String, Object>) row));
         } else {
-            respond(exchange, 404, Map.of("error", "No file with id " + (isValidId(id) ? id : "(invalid id)")));
+            JsonAnswer.send(exchange, 404, Map.of("error", "No file with id " + (isValidId(id) ? id : "(invalid id)")));
         }
     }
 
@@ -78,7 +77,7 @@ public class FileRecords {
             error = "size must be a number from 1 to " + MAX_PAGE_SIZE;
         }
         if (error != null) {
-            respond(exchange, 400, Map.of("error", error));
+            JsonAnswer.send(exchange, 400, Map.of("error", error));
             exchange.setRouteStop(true);
             return;
         }
@@ -98,16 +97,9 @@ public class FileRecords {
         answer.put("page", in.getHeader("page"));
         answer.put("size", in.getHeader("size"));
         answer.put("files", rows.stream().map(FileRecords::record).toList());
-        respond(exchange, 200, answer);
+        JsonAnswer.send(exchange, 200, answer);
     }
 
-    private void respond(Exchange exchange, int status, Object body) throws JsonProcessingException {
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsBytes(body));
-    }
 
     private static Integer number(String text, int fallback) {
         if (text == null || text.isBlank()) {

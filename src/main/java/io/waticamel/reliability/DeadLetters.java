@@ -25,6 +25,7 @@ import io.waticamel.action.TaskResults;
 import io.waticamel.security.SecretBox;
 import io.waticamel.wati.CredentialsEnricher;
 import io.waticamel.wati.WatiCredentials;
+import io.waticamel.http.JsonAnswer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -123,7 +124,7 @@ public class DeadLetters {
         String id = exchange.getMessage().getHeader("id", String.class);
         Map<String, Object> row = find(id);
         if (row == null) {
-            respond(exchange, 404, Map.of("error", "No dead letter with this id"));
+            JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
             exchange.setRouteStop(true);
             return;
         }
@@ -154,15 +155,15 @@ public class DeadLetters {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("dead_letter", record(find(id)));
         answer.put("result", result.variables());
-        respond(exchange, result.httpStatus(), answer);
+        JsonAnswer.send(exchange, result.httpStatus(), answer);
     }
 
     public void one(Exchange exchange) throws SQLException, JsonProcessingException {
         Map<String, Object> row = find(exchange.getMessage().getHeader("id", String.class));
         if (row == null) {
-            respond(exchange, 404, Map.of("error", "No dead letter with this id"));
+            JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
         } else {
-            respond(exchange, 200, record(row));
+            JsonAnswer.send(exchange, 200, record(row));
         }
     }
 
@@ -170,11 +171,11 @@ public class DeadLetters {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("DELETE FROM dead_letters WHERE id = ?")) {
             s.setString(1, exchange.getMessage().getHeader("id", String.class));
             if (s.executeUpdate() == 0) {
-                respond(exchange, 404, Map.of("error", "No dead letter with this id"));
+                JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
                 return;
             }
         }
-        respond(exchange, 200, Map.of("deleted", exchange.getMessage().getHeader("id", String.class)));
+        JsonAnswer.send(exchange, 200, Map.of("deleted", exchange.getMessage().getHeader("id", String.class)));
     }
 
     /** GET /api/v1/dead-letters?action=&account=&status=&page=&size= (newest first). */
@@ -183,7 +184,7 @@ public class DeadLetters {
         int page = intParam(in.getHeader("page", String.class), 0);
         int size = intParam(in.getHeader("size", String.class), 50);
         if (page < 0 || size < 1 || size > 500) {
-            respond(exchange, 400, Map.of("error", "page must be from 0 and size from 1 to 500"));
+            JsonAnswer.send(exchange, 400, Map.of("error", "page must be from 0 and size from 1 to 500"));
             return;
         }
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM dead_letters WHERE 1 = 1");
@@ -210,7 +211,7 @@ public class DeadLetters {
                 }
             }
         }
-        respond(exchange, 200, Map.of("page", page, "size", size, "dead_letters", letters));
+        JsonAnswer.send(exchange, 200, Map.of("page", page, "size", size, "dead_letters", letters));
     }
 
     private Map<String, Object> find(String id) throws SQLException {
@@ -253,13 +254,6 @@ public class DeadLetters {
         return record;
     }
 
-    private void respond(Exchange exchange, int status, Object body) throws JsonProcessingException {
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsBytes(body));
-    }
 
     private static int intParam(String text, int fallback) {
         try {

@@ -16,7 +16,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.http.JsonAnswer;
 import io.waticamel.security.ApiKeyGuard;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -39,7 +39,6 @@ public class Idempotency {
     private final DataSource db;
     private final Duration ttl;
     private final Duration runningTimeout;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public Idempotency(DataSource db, Duration ttl, Duration runningTimeout) {
         this.db = db;
@@ -170,12 +169,8 @@ public class Idempotency {
         }
     }
 
-    private void stop(Exchange exchange, int status, String error) throws Exception {
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsBytes(Map.of("error", error)));
+    private static void stop(Exchange exchange, int status, String error) throws Exception {
+        JsonAnswer.send(exchange, status, Map.of("error", error));
         exchange.setRouteStop(true);
     }
 

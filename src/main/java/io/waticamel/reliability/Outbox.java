@@ -31,6 +31,7 @@ import io.waticamel.action.TaskResults;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.security.SecretBox;
 import io.waticamel.wati.CredentialsEnricher;
+import io.waticamel.http.JsonAnswer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -118,7 +119,7 @@ public class Outbox {
         answer.put("action_id", id);
         answer.put("state", "queued");
         answer.put("status_url", "/api/v1/actions/" + id);
-        respond(exchange, 202, answer);
+        JsonAnswer.send(exchange, 202, answer);
         exchange.getMessage().setHeader("Location", "/api/v1/actions/" + id);
     }
 
@@ -291,7 +292,7 @@ public class Outbox {
             s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    respond(exchange, 404, Map.of("error", "No action with this id"));
+                    JsonAnswer.send(exchange, 404, Map.of("error", "No action with this id"));
                     return;
                 }
                 Map<String, Object> answer = new LinkedHashMap<>();
@@ -302,16 +303,9 @@ public class Outbox {
                 answer.put("result", rs.getString("result_json") == null ? null : mapper.readTree(rs.getString("result_json")));
                 answer.put("created_at", DateTimeFormatter.ISO_INSTANT.format(rs.getTimestamp("created_at").toInstant()));
                 answer.put("updated_at", DateTimeFormatter.ISO_INSTANT.format(rs.getTimestamp("updated_at").toInstant()));
-                respond(exchange, 200, answer);
+                JsonAnswer.send(exchange, 200, answer);
             }
         }
     }
 
-    private void respond(Exchange exchange, int status, Object body) throws Exception {
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsBytes(body));
-    }
 }

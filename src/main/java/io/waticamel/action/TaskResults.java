@@ -131,7 +131,7 @@ public class TaskResults {
         exchange.getMessage().setBody(result.variables());
         ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
         WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
-        LOG.info("{} to {} via {}: run={} status={} {} (api key {})", fields == null ? "-" : fields.action(),
+        LOG.info("{} to {} via {}: run={} status={} {} (caller {})", fields == null ? "-" : fields.action(),
                 exchange.getProperty(WatiRequests.MASKED_NUMBER, "-", String.class),
                 credentials == null ? "-" : credentials.label(), result.run(), result.httpStatus(), result.runText(),
                 exchange.getProperty(ApiKeyGuard.PROPERTY, "-", String.class));

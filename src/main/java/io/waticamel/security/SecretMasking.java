@@ -33,12 +33,26 @@ public final class SecretMasking {
     private SecretMasking() {
     }
 
+    private static boolean mayMatch(String text) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        for (String trigger : TRIGGERS) {
+            if (lower.contains(trigger)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Registers a configured secret (at least 6 characters) to be masked wherever it appears. */
     public static void register(String secret) {
         if (secret != null && secret.strip().length() >= 6) {
             VALUES.add(secret.strip());
         }
     }
+
+    /** Words one of the patterns needs; a line with none of them skips the regular expressions. */
+    private static final String[] TRIGGERS = {"bearer", "token", "key", "authorization", "password", "secret", "sig",
+        "sendsession", "updatecontact", "sendtemplate", "whatsappnumber"};
 
     public static String mask(String text) {
         if (text == null || text.isEmpty()) {
@@ -49,6 +63,10 @@ public final class SecretMasking {
             if (masked.contains(value)) {
                 masked = masked.replace(value, MASK);
             }
+        }
+        if (!mayMatch(masked)) {
+            // most lines (our per-action line included): no regular expression work on the hot path
+            return masked;
         }
         masked = BEARER.matcher(masked).replaceAll("$1" + MASK);
         masked = CAMEL_PROPERTY.matcher(masked).replaceAll("$1" + MASK);

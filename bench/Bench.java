@@ -1,0 +1,1969 @@
+// wati-camel benchmark harness (single-file Java program; not part of the main build or tests).
+//
+//   bench/run.sh            full run (< 10 min on 2 cores)
+//   bench/run.sh --quick    short run (< 2 min), no thresholds
+//
+// Runs the packaged runtime (target/wati-camel.jar) as a separate process against local WATI
+// doubles and measures, side by side with the same requests sent directly from this load generator:
+//   1. send_session_message throughput/latency at c=1, 8, 32 (instant double) and c=256 (100 ms double)
+//   2. media streaming: get_media 100 MiB into Azurite, send_session_file 95 MiB, at -Xmx128m, peak heap by JMX
+//   3. cold start: process start to GET /observe/health = 200
+//   ext: throttle accuracy and 10,000 async actions through an outbox (not built yet)
+// plus, in the full run, configuration variants (-D before -jar) and a JFR profile of the worst ratio.
+// Needs the runtime jar on the class path (Azure SDK for the raw copy): see run.sh.
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.GarbageCollectorMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.specialized.BlockBlobClient;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+
+public class Bench {
+
+    static final String API_KEY = "bench-key-0123456789abcdef";
+    static final String TOKEN = "bench-token-abc123";
+    static final String NUMBER = "27821234567";
+    static final String MESSAGE = "Hello from the wati-camel benchmark";
+    static final long MEDIA_SIZE = 100L * 1024 * 1024;   // get_media: 100 MiB image/jpeg
+    static final long PDF_SIZE = 95L * 1024 * 1024;      // send_session_file: 95 MiB application/pdf
+    static final String MEDIA_PATH = "/api/file/showFile";
+    static final String MEDIA_QUERY = "fileName=data/images/big.jpg";
+    static final String PDF_PATH = "/files/invoice.pdf";
+    static final long SEED_MEDIA = 42, SEED_PDF = 43;
+    static final double B_GOAL = 0.95;
+
+    static final PrintStream OUT = System.out;
+    static final List<AutoCloseable> CLEANUP = new ArrayList<>();
+    static final StringBuilder REPORT = new StringBuilder();
+
+    // ------------------------------------------------------------------------------- options
+    static final class Options {
+        boolean quick;
+        Path root = Path.of(".").toAbsolutePath().normalize();
+        Path jar;
+        Path azuriteDir;
+        Path work;
+        List<String> runtimeOpts = new ArrayList<>();
+        List<Variant> variants = new ArrayList<>();
+        Set<String> sections = new HashSet<>(List.of("throughput", "media", "coldstart", "ext", "variants", "profile"));
+        double maxWarmS;
+        double measureS, warmS, directWarmS, bMeasureS, bWarmS, variantMeasureS, variantWarmS;
+        int coldRuns, mediaRuns;
+        long maxRequests = 2_000_000;
+        /** Action doubles (a) and (b) on Vert.x (default; measured faster than the JDK server, see doubleCheck) or the JDK server. */
+        boolean vertxDouble = true;
+        List<String> mediaOpts = new ArrayList<>();
+    }
+
+    record Variant(String name, List<String> opts) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // before any JDK HttpServer class is loaded: no delayed-ACK stalls, no idle-connection churn at c=256
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+        System.setProperty("sun.net.httpserver.idleInterval", "3600"); // seconds: no server-side close racing a reused connection
+        Options o = parse(args);
+        Runtime.getRuntime().addShutdownHook(new Thread(Bench::cleanupAll));
+        long t0 = System.nanoTime();
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        o.work = Files.createTempDirectory("wati-bench-" + stamp + "-");
+        log("work dir " + o.work + ", jar " + o.jar + (o.quick ? " (quick run)" : " (full run)"));
+
+        md("# wati-camel benchmark " + (o.quick ? "(quick)" : "(full)") + " " + stamp);
+        md("");
+        long q0 = machineCpuMs(), qh0 = cpuMs(ProcessHandle.current().pid());
+        Thread.sleep(2000);
+        double quiet = Math.max(0, machineCpuMs() - q0 - (cpuMs(ProcessHandle.current().pid()) - qh0)) / 2000.0 * 100 / 2;
+        log(String.format(Locale.ROOT, "other processes' CPU before the run: %.0f %% of 2 cores", quiet));
+        md("Machine: " + machine());
+        md(String.format(Locale.ROOT, "Other processes' CPU in the 2 s before the run: %.0f %% of 2 cores%s", quiet,
+                quiet > 10 ? " — WARNING: the machine is not quiet, figures are disturbed" : ""));
+        md("Runtime options (baseline): " + (o.runtimeOpts.isEmpty() ? "none" : String.join(" ", o.runtimeOpts))
+                + (o.mediaOpts.isEmpty() ? "" : "; media runtime also: " + String.join(" ", o.mediaOpts)));
+        md("");
+
+        prepareVariantFiles(o);
+        Azurite azurite = null;
+        if (o.sections.contains("media") || o.sections.contains("coldstart")) {
+            azurite = Azurite.start(o.azuriteDir, o.work.resolve("azurite"));
+            CLEANUP.add(azurite);
+        }
+        String cs = azurite == null ? null : azurite.connectionString();
+        boolean failed = false;
+
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        try (WatiDouble instant = new WatiDouble(0, 32); WatiDouble delayed = new WatiDouble(100, 8);
+                Wati actionA = o.vertxDouble ? new VertxDouble(0) : instant;
+                Wati actionB = o.vertxDouble ? new VertxDouble(100) : delayed) {
+            Throughput base = null;
+            if (o.sections.contains("throughput")) {
+                base = throughputSection(o, client, actionA, actionB, cs);
+                failed |= base.goalMissed;
+                if (!o.quick) {
+                    doubleCheck(o, client, instant);
+                }
+            }
+            if (o.sections.contains("profile") && base != null) {
+                profileSection(o, client, actionA, actionB, cs, base);
+            }
+            if (o.sections.contains("soak")) {
+                soakSection(o, client, actionA, cs);
+            }
+            if (o.sections.contains("media")) {
+                failed |= mediaSection(o, client, instant, cs);
+            }
+            if (o.sections.contains("coldstart")) {
+                coldStartSection(o, client, cs);
+            }
+            if (o.sections.contains("ext")) {
+                throttleAccuracy(o, client);
+                outboxAsyncActions(o, client);
+            }
+            if (o.sections.contains("variants") && !o.variants.isEmpty()) {
+                variantsSection(o, client, actionA, actionB, cs, base);
+            }
+        }
+        double total = (System.nanoTime() - t0) / 1e9;
+        md(String.format(Locale.ROOT, "Total harness time: %.0f s", total));
+        Path results = o.root.resolve("bench/results");
+        Files.createDirectories(results);
+        Path file = results.resolve(stamp + (o.quick ? "-quick" : "-full") + ".md");
+        Files.writeString(file, REPORT.toString());
+        OUT.println();
+        OUT.println("==================================================================== report");
+        OUT.print(REPORT);
+        OUT.println("report written to " + file);
+        cleanupAll();
+        if (failed && !o.quick) {
+            OUT.println("THRESHOLD MISSED (see report); exit code 3");
+            System.exit(3);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Files some variants point to, in the work dir (never in the project): {work}/routes-http-post is the routes
+     * folder with call-wati's endpoint given httpMethod=POST; {work}/log4j2-actions-warn.properties raises the
+     * per-action log line's logger to WARN (merged over the packaged log4j2.properties as a composite configuration).
+     */
+    static void prepareVariantFiles(Options o) throws IOException {
+        Path routes = Files.createDirectories(o.work.resolve("routes-http-post"));
+        try (var files = Files.list(o.root.resolve("routes"))) {
+            for (Path f : files.toList()) {
+                String text = Files.readString(f);
+                if (f.getFileName().toString().equals("call-wati.camel.yaml")) {
+                    String patched = text.replaceFirst("(?m)^(\\s+)throwExceptionOnFailure: false$", "$1throwExceptionOnFailure: false\n$1httpMethod: POST");
+                    if (patched.equals(text)) {
+                        throw new IllegalStateException("call-wati.camel.yaml: no throwExceptionOnFailure line to patch");
+                    }
+                    text = patched;
+                }
+                Files.writeString(routes.resolve(f.getFileName()), text);
+            }
+        }
+        Files.writeString(o.work.resolve("log4j2-actions-warn.properties"),
+                "logger.actions.name = io.waticamel.actions\nlogger.actions.level = WARN\n");
+        List<Variant> resolved = new ArrayList<>();
+        for (Variant v : o.variants) {
+            resolved.add(new Variant(v.name(), v.opts().stream().map(x -> x.replace("{work}", o.work.toString())).toList()));
+        }
+        o.variants = resolved;
+        o.runtimeOpts = o.runtimeOpts.stream().map(x -> x.replace("{work}", o.work.toString())).collect(Collectors.toList());
+    }
+
+    static Options parse(String[] args) {
+        Options o = new Options();
+        double overrideWarm = -1, overrideMeasure = -1;
+        for (String a : args) {
+            if (a.equals("--quick")) {
+                o.quick = true;
+            } else if (a.startsWith("--root=")) {
+                o.root = Path.of(a.substring(7)).toAbsolutePath().normalize();
+            } else if (a.startsWith("--jar=")) {
+                o.jar = Path.of(a.substring(6)).toAbsolutePath();
+            } else if (a.startsWith("--azurite-dir=")) {
+                o.azuriteDir = Path.of(a.substring(14)).toAbsolutePath();
+            } else if (a.startsWith("--runtime-opt=")) {
+                o.runtimeOpts.add(a.substring(14));
+            } else if (a.startsWith("--variant=")) {
+                // --variant=name:-Dk=v -Dk2=v2   (options separated by spaces)
+                String v = a.substring(10);
+                int colon = v.indexOf(':');
+                o.variants.add(new Variant(v.substring(0, colon),
+                        v.substring(colon + 1).isBlank() ? List.of() : List.of(v.substring(colon + 1).trim().split("\\s+"))));
+            } else if (a.startsWith("--media-opt=")) {
+                o.mediaOpts.add(a.substring(12));
+            } else if (a.equals("--double=vertx")) {
+                o.vertxDouble = true;
+            } else if (a.equals("--double=jdk")) {
+                o.vertxDouble = false;
+            } else if (a.startsWith("--warm-s=")) {
+                overrideWarm = Double.parseDouble(a.substring(9));
+            } else if (a.startsWith("--measure-s=")) {
+                overrideMeasure = Double.parseDouble(a.substring(12));
+            } else if (a.startsWith("--only=")) {
+                o.sections = new HashSet<>(List.of(a.substring(7).split(",")));
+            } else if (a.startsWith("--skip=")) {
+                o.sections.removeAll(List.of(a.substring(7).split(",")));
+            } else {
+                throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (o.jar == null) {
+            o.jar = o.root.resolve("target/wati-camel.jar");
+        }
+        if (o.azuriteDir == null) {
+            // our own install dir under bench/; reuse the project's test install when it is already there (read only)
+            Path own = o.root.resolve("bench/.azurite");
+            Path project = o.root.resolve(".tools/azurite");
+            o.azuriteDir = !Files.isExecutable(own.resolve("node_modules/.bin/azurite-blob"))
+                    && Files.isExecutable(project.resolve("node_modules/.bin/azurite-blob")) ? project : own;
+        }
+        if (o.quick) {
+            o.maxWarmS = 16;
+            o.warmS = 6; o.directWarmS = 1.5; o.measureS = 2; o.bWarmS = 1.5; o.bMeasureS = 2;
+            o.coldRuns = 2; o.mediaRuns = 1; o.variantWarmS = 3; o.variantMeasureS = 2;
+            o.sections.remove("variants");
+            o.sections.remove("profile");
+        } else {
+            o.maxWarmS = 60;
+            o.warmS = 20; o.directWarmS = 4; o.measureS = 6; o.bWarmS = 3; o.bMeasureS = 6;
+            o.coldRuns = 5; o.mediaRuns = 2; o.variantWarmS = 20; o.variantMeasureS = 5;
+        }
+        if (overrideWarm >= 0) {
+            o.warmS = overrideWarm;
+            o.variantWarmS = overrideWarm;
+        }
+        if (overrideMeasure > 0) {
+            o.measureS = o.bMeasureS = o.variantMeasureS = overrideMeasure;
+        }
+        return o;
+    }
+
+    // ------------------------------------------------------------------------------- 1. throughput
+    static final class Throughput {
+        final Map<String, LoadResult> runtime = new LinkedHashMap<>();
+        final Map<String, LoadResult> direct = new LinkedHashMap<>();
+        boolean goalMissed;
+    }
+
+    static Throughput throughputSection(Options o, HttpClient client, Wati instant, Wati delayed, String cs)
+            throws Exception {
+        log("== 1. action throughput (send_session_message)");
+        Throughput t = new Throughput();
+        RuntimeProcess rt = RuntimeProcess.start(o, "throughput", o.runtimeOpts, cs);
+        try {
+            measureAll(o, client, rt, instant, delayed, t, o.warmS, o.measureS, o.bWarmS, o.bMeasureS, true);
+            md("## 1. Action throughput and latency: send_session_message");
+            md("");
+            md("Runtime = load generator -> `POST /api/v1/actions` -> runtime -> camel-http -> double. "
+                    + "Direct = the same WATI request (`POST /api/v1/sendSessionMessage/{n}?messageText=...`, Bearer token) "
+                    + "from the same load generator (java.net.http.HttpClient, HTTP/1.1, closed loop, one thread per caller) "
+                    + "straight to the double. Warm-up at c=8: runtime " + String.format(Locale.ROOT, "%.0f", rt.warmS)
+                    + String.format(Locale.ROOT, " s (at least %.0f s, then 3 s steps until its JIT compiles < 50 ms/s; at the end: %.0f ms/s)",
+                    o.warmS, rt.warmJitRate) + ", direct " + o.directWarmS + " s; "
+                    + "each point " + o.measureS + " s (c=256: " + o.bMeasureS + " s after " + o.bWarmS + " s warm-up each).");
+            md("");
+            md("Doubles: " + (o.vertxDouble ? "Vert.x 4 (Netty) HTTP server in the harness JVM, 2 event loops, no logging, a timer for the 100 ms "
+                    + "answer (no thread waits); chosen over the JDK HttpServer because it costs less CPU per answer on these 2 shared cores "
+                    + "(see the double check below; `--double=jdk` switches back)"
+                    : "JDK com.sun.net.httpserver.HttpServer (nodelay, 32-thread executor; the 100 ms answer is scheduled, no thread waits)") + ".");
+            md("");
+            md("| scenario | c | runtime req/s | direct req/s | ratio | runtime p50 / p99 ms | direct p50 / p99 ms | added p50 / p99 ms | errors rt/direct | runtime CPU µs/req | CPU busy % rt+harness (of 2 cores) | other processes' CPU % rt/direct run |");
+            md("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            for (String k : t.runtime.keySet()) {
+                LoadResult r = t.runtime.get(k), d = t.direct.get(k);
+                md(row(k, r, d));
+            }
+            md("");
+            LoadResult rb = t.runtime.get("b 100ms"), db = t.direct.get("b 100ms");
+            double ratio = rb.rps() / db.rps();
+            t.goalMissed = ratio < B_GOAL || rb.errors > 0;
+            md(String.format(Locale.ROOT, "Goal (b) ratio >= %.2f at c=256: %s (%.3f)%s", B_GOAL,
+                    ratio >= B_GOAL && rb.errors == 0 ? "MET" : "MISSED", ratio,
+                    o.quick ? " (quick run: informational only)" : ""));
+            md("");
+        } finally {
+            rt.close();
+        }
+        return t;
+    }
+
+    static String row(String k, LoadResult r, LoadResult d) {
+        return String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.2f / %.2f | %.2f / %.2f | %+.2f / %+.2f | %d / %d | %.0f | %.0f | %.0f / %.0f |",
+                k, r.concurrency, r.rps(), d.rps(), r.rps() / d.rps(), r.p(50), r.p(99), d.p(50), d.p(99),
+                r.p(50) - d.p(50), r.p(99) - d.p(99), r.errors, d.errors, r.runtimeCpuMs * 1000 / Math.max(1, r.ok),
+                r.busyPercent(), r.otherPercent(), d.otherPercent());
+    }
+
+    /** Runs c=1, 8, 32 on the instant double and c=256 on the 100 ms double; fills t.runtime (and t.direct when withDirect). */
+    static void measureAll(Options o, HttpClient client, RuntimeProcess rt, Wati instant, Wati delayed,
+            Throughput t, double warmS, double measureS, double bWarmS, double bMeasureS, boolean withDirect) throws Exception {
+        HttpRequest viaRuntime = actionRequest(rt, instant);
+        HttpRequest direct = directRequest(instant);
+        warmUp(o, client, rt, viaRuntime, warmS);
+        if (withDirect) {
+            load(client, "warm-up direct", 8, o.directWarmS, o.maxRequests, direct, rt);
+        }
+        for (int c : new int[] {1, 8, 32}) {
+            String k = "a instant";
+            LoadResult r = load(client, "runtime " + k + " c=" + c, c, measureS, o.maxRequests, viaRuntime, rt);
+            t.runtime.put(k + " c=" + c, r);
+            if (withDirect) {
+                t.direct.put(k + " c=" + c, load(client, "direct " + k + " c=" + c, c, measureS, o.maxRequests, direct, rt));
+            }
+        }
+        HttpRequest viaRuntimeB = actionRequest(rt, delayed);
+        HttpRequest directB = directRequest(delayed);
+        load(client, "warm-up runtime b c=256", 256, bWarmS, o.maxRequests, viaRuntimeB, rt);
+        t.runtime.put("b 100ms", load(client, "runtime b 100ms c=256", 256, bMeasureS, o.maxRequests, viaRuntimeB, rt));
+        if (withDirect) {
+            load(client, "warm-up direct b c=256", 256, bWarmS, o.maxRequests, directB, rt);
+            t.direct.put("b 100ms", load(client, "direct b 100ms c=256", 256, bMeasureS, o.maxRequests, directB, rt));
+        }
+    }
+
+    /**
+     * The runtime's JIT needs 40-50 s at c=8 on 2 cores before it stops compiling (see the soak diagnostic): warm up
+     * at c=8 for at least minS, then in 3 s steps until the runtime's JIT compile time falls under 50 ms per second
+     * (perf counters sun.ci.*), at most maxWarmS in all.
+     */
+    static void warmUp(Options o, HttpClient client, RuntimeProcess rt, HttpRequest req, double minS) throws Exception {
+        log("warm-up: runtime c=8 for at least " + minS + " s, then until its JIT compiles < 50 ms/s (at most " + o.maxWarmS + " s)");
+        long start = System.nanoTime();
+        double[] jit0 = jitCounters(rt.pid());
+        LoadResult r = load(client, "warm-up runtime", 8, minS, o.maxRequests, req, rt);
+        double[] jit = jitCounters(rt.pid());
+        double rate = (jit[0] - jit0[0]) / r.seconds;
+        while (rate >= 50 && (System.nanoTime() - start) / 1e9 + 3 <= o.maxWarmS) {
+            jit0 = jit;
+            r = load(client, "warm-up runtime (step)", 8, 3, o.maxRequests, req, rt);
+            jit = jitCounters(rt.pid());
+            rate = (jit[0] - jit0[0]) / r.seconds;
+            log(String.format(Locale.ROOT, "  runtime JIT: %.0f ms compile per s, %.0f methods compiled", rate, jit[1]));
+        }
+        rt.warmS = (System.nanoTime() - start) / 1e9;
+        rt.warmJitRate = rate;
+    }
+
+    static HttpRequest actionRequest(RuntimeProcess rt, Wati wati) {
+        String json = "{\"wati_action\":\"send_session_message\",\"api_endpoint\":\"" + wati.url()
+                + "\",\"access_token\":\"" + TOKEN + "\",\"whatsappNumber\":\"" + NUMBER + "\",\"messageText\":\"" + MESSAGE + "\"}";
+        return HttpRequest.newBuilder(URI.create(rt.url() + "/api/v1/actions")).timeout(Duration.ofSeconds(30))
+                .header("X-API-Key", API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    /** The request the runtime sends to WATI for the action above. */
+    static HttpRequest directRequest(Wati wati) {
+        String q = "messageText=" + java.net.URLEncoder.encode(MESSAGE, StandardCharsets.UTF_8).replace("+", "%20");
+        return HttpRequest.newBuilder(URI.create(wati.url() + "/api/v1/sendSessionMessage/" + NUMBER + "?" + q))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
+                .header("User-Agent", "wati-camel/bench").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    // ------------------------------------------------------------------------------- load generator
+    static final class LoadResult {
+        String label;
+        int concurrency;
+        long ok, errors;
+        double seconds;
+        long[] latNs;
+        String firstError;
+        double runtimeCpuMs, harnessCpuMs, otherCpuMs;
+
+        /** CPU used by processes other than the runtime and this harness (e.g. a build running beside us), % of 2 cores. */
+        double otherPercent() {
+            return otherCpuMs / (seconds * 1000) * 100 / 2;
+        }
+
+        double rps() {
+            return ok / seconds;
+        }
+
+        double p(double q) {
+            if (latNs.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.ceil(q / 100.0 * latNs.length) - 1;
+            return latNs[Math.max(0, Math.min(latNs.length - 1, i))] / 1e6;
+        }
+
+        double busyPercent() {
+            return (runtimeCpuMs + harnessCpuMs) / (seconds * 1000) * 100 / 2;
+        }
+    }
+
+    static final class Longs {
+        long[] a = new long[4096];
+        int n;
+
+        void add(long v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+    }
+
+    /** Closed loop: c threads, each sends, waits for the answer, sends again; bounded by time and by count. */
+    static LoadResult load(HttpClient client, String label, int c, double seconds, long maxRequests, HttpRequest request,
+            RuntimeProcess rt) throws InterruptedException {
+        AtomicLong issued = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        Longs[] lat = new Longs[c];
+        CountDownLatch ready = new CountDownLatch(c);
+        CountDownLatch go = new CountDownLatch(1);
+        long[] window = new long[2];
+        Thread[] threads = new Thread[c];
+        for (int i = 0; i < c; i++) {
+            Longs mine = lat[i] = new Longs();
+            threads[i] = new Thread(() -> {
+                ready.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long deadline = window[0];
+                while (issued.incrementAndGet() <= maxRequests) {
+                    long s = System.nanoTime();
+                    if (s >= deadline) {
+                        break;
+                    }
+                    try {
+                        HttpResponse<byte[]> resp = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        long e = System.nanoTime();
+                        if (resp.statusCode() == 200) {
+                            mine.add(e - s);
+                        } else {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, "HTTP " + resp.statusCode() + " " + new String(resp.body(), StandardCharsets.UTF_8));
+                        }
+                    } catch (Exception ex) {
+                        errors.incrementAndGet();
+                        firstError.compareAndSet(null, ex.toString());
+                    }
+                }
+            }, "load-" + i);
+            threads[i].setDaemon(true);
+            threads[i].start();
+        }
+        ready.await();
+        long all0 = machineCpuMs();
+        long cpuRt0 = rt == null ? 0 : cpuMs(rt.pid());
+        long cpuH0 = cpuMs(ProcessHandle.current().pid());
+        long start = System.nanoTime();
+        window[0] = start + (long) (seconds * 1e9);
+        go.countDown();
+        for (Thread th : threads) {
+            th.join((long) (seconds * 1000) + 60_000);
+        }
+        long end = System.nanoTime();
+        LoadResult r = new LoadResult();
+        r.label = label;
+        r.concurrency = c;
+        r.seconds = (end - start) / 1e9;
+        r.runtimeCpuMs = rt == null ? 0 : cpuMs(rt.pid()) - cpuRt0;
+        r.harnessCpuMs = cpuMs(ProcessHandle.current().pid()) - cpuH0;
+        r.otherCpuMs = Math.max(0, machineCpuMs() - all0 - r.runtimeCpuMs - r.harnessCpuMs);
+        int total = 0;
+        for (Longs l : lat) {
+            total += l.n;
+        }
+        r.latNs = new long[total];
+        int pos = 0;
+        for (Longs l : lat) {
+            System.arraycopy(l.a, 0, r.latNs, pos, l.n);
+            pos += l.n;
+        }
+        Arrays.sort(r.latNs);
+        r.ok = total;
+        r.errors = errors.get();
+        r.firstError = firstError.get();
+        log(String.format(Locale.ROOT, "%-28s c=%-3d %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  ok %d  errors %d%s  cpu rt %.0f ms harness %.0f ms other %.0f ms",
+                label, c, r.rps(), r.p(50), r.p(99), r.ok, r.errors,
+                r.firstError == null ? "" : " (first: " + abbreviate(r.firstError, 160) + ")", r.runtimeCpuMs, r.harnessCpuMs, r.otherCpuMs));
+        return r;
+    }
+
+    /** Busy CPU time of the whole machine (all cores) from /proc/stat, in ms. */
+    static long machineCpuMs() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+                busy += Long.parseLong(f[i]);
+            }
+            return busy * 10;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** utime + stime of a process from /proc, in ms. */
+    static long cpuMs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of the whole line
+            return ticks * 10; // CLK_TCK = 100 on Linux
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------------------- warm-up diagnostics
+    /** Diagnostic (--only=soak): c=8 in 5 s steps for 90 s, with the runtime's CPU and JIT compile time per step. */
+    static void soakSection(Options o, HttpClient client, Wati instant, String cs) throws Exception {
+        RuntimeProcess rt = RuntimeProcess.start(o, "soak", o.runtimeOpts, cs);
+        try {
+            HttpRequest req = actionRequest(rt, instant);
+            md("## Warm-up soak (c=8, 5 s steps)");
+            md("");
+            md("| t s | req/s | p50 ms | p99 ms | runtime CPU ms/s | JIT compile ms/s (sun.ci standard+osr time) | compiled methods |");
+            md("|---|---|---|---|---|---|---|");
+            double[] jit0 = jitCounters(rt.pid());
+            long start = System.nanoTime();
+            while ((System.nanoTime() - start) / 1e9 < (o.quick ? 30 : 90)) {
+                LoadResult r = load(client, "soak", 8, 5, o.maxRequests, req, rt);
+                double[] jit = jitCounters(rt.pid());
+                md(String.format(Locale.ROOT, "| %.0f | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f |", (System.nanoTime() - start) / 1e9, r.rps(),
+                        r.p(50), r.p(99), r.runtimeCpuMs / r.seconds, (jit[0] - jit0[0]) / r.seconds, jit[1]));
+                jit0 = jit;
+            }
+            md("");
+        } finally {
+            rt.close();
+        }
+    }
+
+    /** {JIT compile time in ms, methods compiled} from the target's perf counters. */
+    static double[] jitCounters(long pid) throws Exception {
+        Process p = new ProcessBuilder("jcmd", String.valueOf(pid), "PerfCounter.print").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        double ticks = perf(out, "sun.ci.standardTime") + perf(out, "sun.ci.osrTime"), freq = perf(out, "sun.os.hrt.frequency");
+        return new double[] {ticks / freq * 1000, perf(out, "sun.ci.standardCompiles") + perf(out, "sun.ci.osrCompiles")};
+    }
+
+    static double perf(String out, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(\\d+)").matcher(out);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    // ------------------------------------------------------------------------------- JFR profile
+    /**
+     * JFR on a separate runtime started with -XX:StartFlightRecording (JFR initialised, and its JDK instrumentation in
+     * place, before the JIT warms up: starting JFR later in a warm process deoptimises and recompiles for seconds).
+     * After the warm-up that recording is stopped and a fresh one per scenario covers only the measured window.
+     */
+    static void profileSection(Options o, HttpClient client, Wati instant, Wati delayed, String cs, Throughput t) throws Exception {
+        String worst = null, worstCpu = null;
+        double w = Double.MAX_VALUE, wc = Double.MAX_VALUE;
+        for (String k : t.runtime.keySet()) {
+            double ratio = t.runtime.get(k).rps() / t.direct.get(k).rps();
+            if (ratio < w) {
+                w = ratio;
+                worst = k;
+            }
+            if (k.startsWith("a ") && ratio < wc) {
+                wc = ratio;
+                worstCpu = k;
+            }
+        }
+        List<String> targets = new ArrayList<>(List.of(worst));
+        if (!worstCpu.equals(worst)) {
+            targets.add(worstCpu);
+        }
+        log("== JFR profile of " + targets);
+        Path jfc = profileJfc(o);
+        RuntimeProcess rt = RuntimeProcess.start(o, "profile", concat(o.runtimeOpts,
+                List.of("-XX:StartFlightRecording=name=boot,settings=" + jfc)), cs);
+        try {
+            warmUp(o, client, rt, actionRequest(rt, instant), o.warmS);
+            jcmd(rt.pid(), "JFR.stop", "name=boot");
+            md("## JFR profile of the worst ratios (separate runtime with `-XX:StartFlightRecording=name=boot,settings=<profile.jfc with "
+                    + "Java sampling every 2 ms>`; after its warm-up, one fresh recording per scenario covering only the measured window, "
+                    + "analysed with jdk.jfr.consumer.RecordingFile)");
+            md("");
+            for (String k : targets) {
+                LoadResult ref = t.runtime.get(k);
+                Path jfr = o.work.resolve("profile-" + k.replaceAll("[^a-z0-9]+", "_") + ".jfr");
+                HttpRequest req = actionRequest(rt, k.startsWith("b") ? delayed : instant);
+                if (k.startsWith("b")) {
+                    load(client, "warm-up profiled b", ref.concurrency, 2, o.maxRequests, req, rt);
+                }
+                double[] jit0 = jitCounters(rt.pid());
+                jcmd(rt.pid(), "JFR.start", "name=bench", "settings=" + jfc);
+                LoadResult r = load(client, "profiled runtime " + k, ref.concurrency, Math.max(o.measureS, 10), o.maxRequests, req, rt);
+                jcmd(rt.pid(), "JFR.stop", "name=bench", "filename=" + jfr);
+                double[] jit1 = jitCounters(rt.pid());
+                md(String.format(Locale.ROOT, "### %s (ratio %.3f in section 1; %.0f req/s, %.0f µs runtime CPU per action while recording; "
+                        + "JIT compile during the window %.0f ms) — %s", k, ref.rps() / t.direct.get(k).rps(), r.rps(),
+                        r.runtimeCpuMs * 1000 / Math.max(1, r.ok), jit1[0] - jit0[0], jfr));
+                md("");
+                md("```");
+                md(analyzeJfr(jfr).stripTrailing());
+                md("```");
+                md("");
+            }
+        } finally {
+            rt.close();
+        }
+    }
+
+    /** The JDK's profile.jfc with Java execution sampling every 2 ms instead of 10 ms (more samples per second). */
+    static Path profileJfc(Options o) throws IOException {
+        Path jfc = o.work.resolve("profile-2ms.jfc");
+        String profile = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+        String patched = profile.replace("<setting name=\"period\" control=\"method-sampling-java-interval\">10 ms</setting>",
+                "<setting name=\"period\" control=\"method-sampling-java-interval\">2 ms</setting>");
+        if (patched.equals(profile)) {
+            throw new IllegalStateException("profile.jfc: sampling period setting not found");
+        }
+        Files.writeString(jfc, patched);
+        return jfc;
+    }
+
+    /**
+     * Does the double limit the direct baseline? Everything shares 2 cores, so a double that costs more CPU per answer
+     * lowers the direct figure: the same direct load at c=32 against the JDK HttpServer double and a Vert.x double.
+     */
+    static void doubleCheck(Options o, HttpClient client, Wati jdk) throws Exception {
+        try (VertxDouble vx = new VertxDouble(0)) {
+            load(client, "warm-up direct vertx double", 32, 3, o.maxRequests, directRequest(vx), null);
+            load(client, "warm-up direct jdk double", 32, 3, o.maxRequests, directRequest(jdk), null);
+            LoadResult j = load(client, "direct c=32 jdk double", 32, 5, o.maxRequests, directRequest(jdk), null);
+            LoadResult v = load(client, "direct c=32 vertx double", 32, 5, o.maxRequests, directRequest(vx), null);
+            md(String.format(Locale.ROOT, "Double check (direct, c=32, 5 s each, same load generator): JDK HttpServer double %.0f req/s (p50 %.2f ms), "
+                    + "Vert.x/Netty double %.0f req/s (p50 %.2f ms); harness CPU %.0f %% / %.0f %% of 2 cores. "
+                    + "The action doubles of this run: %s.", j.rps(), j.p(50), v.rps(), v.p(50), j.busyPercent(), v.busyPercent(),
+                    o.vertxDouble ? "Vert.x" : "JDK HttpServer"));
+            md("");
+        }
+    }
+
+    static void jcmd(long pid, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("jcmd", String.valueOf(pid)));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("jcmd failed: " + out);
+        }
+    }
+
+    static String analyzeJfr(Path file) throws IOException {
+        Map<String, Integer> self = new HashMap<>(), owner = new HashMap<>(), threads = new HashMap<>(), incl = new HashMap<>();
+        Map<String, Set<String>> distinctThreads = new HashMap<>();
+        Map<String, Map<String, Integer>> callers = new HashMap<>();
+        Map<String, long[]> blocking = new HashMap<>();
+        int samples = 0, compiles = 0, gcs = 0;
+        double compileMs = 0, gcMs = 0;
+        for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+            String type = e.getEventType().getName();
+            if (type.equals("jdk.ExecutionSample")) {
+                RecordedStackTrace st = e.getStackTrace();
+                if (st == null || st.getFrames().isEmpty()) {
+                    continue;
+                }
+                samples++;
+                List<RecordedFrame> frames = st.getFrames();
+                if (frames.stream().anyMatch(f -> f.getMethod().getType().getName().startsWith("jdk.jfr."))) {
+                    owner.merge("(JFR's own event writing)", 1, Integer::sum);
+                    continue;
+                }
+                String topName = frameName(frames.get(0));
+                self.merge(topName, 1, Integer::sum);
+                StringBuilder chain = new StringBuilder();
+                int added = 0;
+                for (int i = 1; i < frames.size() && added < 4; i++) {
+                    String cls = frames.get(i).getMethod().getType().getName();
+                    if (!isJdk(cls)) {
+                        chain.append(" <- ").append(cls.substring(cls.lastIndexOf('.') + 1)).append('.').append(frames.get(i).getMethod().getName());
+                        added++;
+                    }
+                }
+                callers.computeIfAbsent(topName, x -> new HashMap<>()).merge(chain.toString(), 1, Integer::sum);
+                owner.merge(ownerOf(frames), 1, Integer::sum);
+                RecordedThread th = e.getThread("sampledThread");
+                String tn = threadGroup(th == null ? "?" : th.getJavaName());
+                threads.merge(tn, 1, Integer::sum);
+                Set<String> seen = new HashSet<>();
+                for (RecordedFrame f : frames) {
+                    String cls = f.getMethod().getType().getName();
+                    if (!isJdk(cls) && seen.add(frameName(f))) {
+                        incl.merge(frameName(f), 1, Integer::sum);
+                    }
+                }
+            } else if (type.equals("jdk.Compilation")) {
+                compiles++;
+                compileMs += e.getDuration().toNanos() / 1e6;
+            } else if (type.equals("jdk.GarbageCollection")) {
+                gcs++;
+                gcMs += e.getDuration().toNanos() / 1e6;
+            } else if (type.equals("jdk.SocketRead") || type.equals("jdk.ThreadPark") || type.equals("jdk.JavaMonitorEnter")) {
+                RecordedThread th = e.getThread("eventThread");
+                String name = th == null ? "?" : th.getJavaName();
+                String key = type.substring(4) + " on " + threadGroup(name);
+                long[] v = blocking.computeIfAbsent(key, x -> new long[2]);
+                v[0]++;
+                v[1] += e.getDuration().toMillis();
+                distinctThreads.computeIfAbsent(key, x -> new HashSet<>()).add(name);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("execution samples: ").append(samples).append(String.format(Locale.ROOT,
+                "; JIT compilations: %d (%.0f ms, over the JFR threshold only); GCs: %d (%.0f ms)%n", compiles, compileMs, gcs, gcMs));
+        sb.append("CPU samples by thread group:\n");
+        top(threads, samples, 8, sb);
+        sb.append("CPU samples by library (first non-JDK frame from the top of the stack):\n");
+        top(owner, samples, 12, sb);
+        sb.append("top frames (self):\n");
+        top(self, samples, 15, sb);
+        sb.append("most common callers (first 4 non-JDK frames below) of the top 5 self frames:\n");
+        self.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(5).forEach(en -> {
+            var best = callers.get(en.getKey()).entrySet().stream().max(Map.Entry.comparingByValue()).get();
+            sb.append(String.format(Locale.ROOT, "  %s (%d of %d): %s%n", abbreviate(en.getKey().replaceAll("^.*\\.([^.]+\\.[^.]+)$", "$1"), 50),
+                    best.getValue(), en.getValue(), abbreviate(best.getKey(), 200)));
+        });
+        sb.append("inclusive (non-JDK frames on the stack):\n");
+        top(incl, samples, 25, sb);
+        if (!blocking.isEmpty()) {
+            sb.append("blocking events over the JFR threshold (count, total ms, distinct threads):\n");
+            blocking.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(8)
+                    .forEach(en -> sb.append(String.format(Locale.ROOT, "  %-60s %7d %9d ms %5d threads%n", abbreviate(en.getKey(), 60),
+                            en.getValue()[0], en.getValue()[1], distinctThreads.get(en.getKey()).size())));
+        }
+        return sb.toString();
+    }
+
+    static void top(Map<String, Integer> m, int total, int n, StringBuilder sb) {
+        m.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(n).forEach(en -> sb.append(
+                String.format(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * en.getValue() / Math.max(1, total), abbreviate(en.getKey(), 110))));
+    }
+
+    static String frameName(RecordedFrame f) {
+        return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+    }
+
+    static boolean isJdk(String cls) {
+        return cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("com.sun.");
+    }
+
+    static String ownerOf(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
+            String cls = f.getMethod().getType().getName();
+            if (!isJdk(cls)) {
+                String[] p = cls.split("\\.");
+                if (cls.startsWith("org.apache.camel.")) {
+                    return p.length > 4 ? String.join(".", Arrays.copyOf(p, Math.min(5, p.length - 1))) : cls;
+                }
+                return p.length > 3 ? p[0] + "." + p[1] + "." + p[2] : cls;
+            }
+        }
+        return "JDK only: " + frameName(frames.get(0)).replaceAll("\\.[^.]+$", "");
+    }
+
+    static String threadGroup(String name) {
+        return name.replaceAll("[-#]?\\d+$", "").replaceAll("-\\d+-", "-N-");
+    }
+
+    // ------------------------------------------------------------------------------- 2. media
+    static boolean mediaSection(Options o, HttpClient client, WatiDouble wati, String cs) throws Exception {
+        log("== 2. media streaming");
+        boolean failed = false;
+        int jmxPort = freePort();
+        List<String> opts = new ArrayList<>(o.runtimeOpts);
+        opts.addAll(o.mediaOpts);
+        opts.addAll(List.of("-Xmx128m", "-Dcom.sun.management.jmxremote.port=" + jmxPort,
+                "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort, "-Dcom.sun.management.jmxremote.authenticate=false",
+                "-Dcom.sun.management.jmxremote.ssl=false", "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                "-Djava.rmi.server.hostname=127.0.0.1"));
+        String expectMedia = sha256(new GeneratedStream(SEED_MEDIA, MEDIA_SIZE, null));
+        String expectPdf = sha256(new GeneratedStream(SEED_PDF, PDF_SIZE, "%PDF-1.7\n"));
+        BlobServiceClient blobs = new BlobServiceClientBuilder().connectionString(cs).buildClient();
+        List<String> rows = new ArrayList<>();
+        RuntimeProcess rt = RuntimeProcess.start(o, "media", opts, cs);
+        try (Jmx jmx = new Jmx(jmxPort)) {
+            for (int run = 1; run <= o.mediaRuns; run++) {
+                // get_media through the runtime
+                String owner = "bench" + run;
+                String body = "{\"wati_action\":\"get_media\",\"api_endpoint\":\"" + wati.url() + "\",\"access_token\":\"" + TOKEN
+                        + "\",\"owner_id\":\"" + owner + "\",\"file_url\":\"" + wati.url() + MEDIA_PATH + "?" + MEDIA_QUERY + "\"}";
+                Transfer tr = jmx.measure(() -> post(client, rt, body));
+                String ok;
+                if (tr.status == 200) {
+                    var resp = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tr.body).get("task_23001_response");
+                    long size = resp.get("size").asLong();
+                    // blob name as MediaNames.blobName: <record id>-<file name>
+                    String blobName = resp.get("id").asText() + "-" + resp.get("file_name").asText();
+                    var blob = blobs.getBlobContainerClient("wati-media-" + owner).getBlobClient(blobName);
+                    String got = sha256(blob.openInputStream());
+                    ok = size == MEDIA_SIZE && got.equals(expectMedia) ? "yes (size and SHA-256 of the blob match)"
+                            : "NO: size " + size + ", sha " + got.substring(0, 12) + " (blob " + blobName + ")";
+                    blob.delete();
+                } else {
+                    ok = "NO: HTTP " + tr.status + " " + abbreviate(tr.body, 200);
+                }
+                failed |= !ok.startsWith("yes");
+                rows.add(mediaRow("get_media " + run + " (runtime, -Xmx128m)", MEDIA_SIZE, tr, ok));
+
+                // raw copy: harness GET from the double, BlockBlobClient upload with the known length
+                var container = blobs.getBlobContainerClient("bench-raw");
+                container.createIfNotExists();
+                BlockBlobClient raw = container.getBlobClient("raw-" + run + ".jpg").getBlockBlobClient();
+                Transfer rawT = new Transfer();
+                localDirectPeak(() -> {
+                    HttpResponse<InputStream> src = client.send(HttpRequest.newBuilder(URI.create(wati.url() + MEDIA_PATH + "?" + MEDIA_QUERY))
+                            .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                    try (InputStream in = src.body()) {
+                        // what camel-azure-storage-blob's uploadBlockBlob does: 4 MiB chunks, mark/reset only if supported
+                        var resp = raw.uploadWithResponse(new com.azure.storage.blob.options.BlockBlobSimpleUploadOptions(
+                                com.azure.storage.common.Utility.convertStreamToByteBuffer(in, MEDIA_SIZE, 4 * 1024 * 1024, in.markSupported()),
+                                MEDIA_SIZE), Duration.ofMinutes(5), com.azure.core.util.Context.NONE);
+                        return new Resp(resp.getStatusCode() == 201 ? 200 : resp.getStatusCode(), "");
+                    }
+                }, rawT);
+                String rawSha = sha256(raw.openInputStream());
+                rows.add(mediaRow("raw copy " + run + " (harness: HttpClient GET -> BlockBlobClient.uploadWithResponse, 4 MiB chunks as Camel does)", MEDIA_SIZE, rawT,
+                        rawSha.equals(expectMedia) ? "yes" : "NO: sha mismatch"));
+                raw.delete();
+
+                // send_session_file through the runtime
+                wati.resetUploads();
+                String body2 = "{\"wati_action\":\"send_session_file\",\"api_endpoint\":\"" + wati.url() + "\",\"access_token\":\"" + TOKEN
+                        + "\",\"whatsappNumber\":\"" + NUMBER + "\",\"file_url\":\"" + wati.url() + PDF_PATH + "\"}";
+                Transfer ts = jmx.measure(() -> post(client, rt, body2));
+                String ok2 = tr.status == 200 && ts.status == 200 && wati.lastUploadPartSize.get() == PDF_SIZE
+                        && expectPdf.equals(wati.lastUploadPartSha.get())
+                        ? "yes (multipart file part: size and SHA-256 match; " + wati.lastUploadBytes.get() + " bytes on the wire)"
+                        : "NO: HTTP " + ts.status + " part " + wati.lastUploadPartSize.get() + " bytes " + abbreviate(ts.body, 160);
+                failed |= !ok2.startsWith("yes");
+                rows.add(mediaRow("send_session_file " + run + " (runtime, -Xmx128m)", PDF_SIZE, ts, ok2));
+
+                // raw: harness GET from the double and streams it as multipart to the double (no spooling)
+                wati.resetUploads();
+                Transfer rawS = new Transfer();
+                long t1 = System.nanoTime();
+                HttpResponse<InputStream> pdf = client.send(HttpRequest.newBuilder(URI.create(wati.url() + PDF_PATH)).GET().build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                String boundary = "bench-" + run;
+                byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"invoice.pdf\"\r\n"
+                        + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+                InputStream pdfBody = pdf.body();
+                HttpResponse<String> up = client.send(HttpRequest.newBuilder(URI.create(wati.url() + "/api/v1/sendSessionFile/" + NUMBER
+                        + "?caption=invoice.pdf")).header("Authorization", "Bearer " + TOKEN)
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                                HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> pdfBody), PDF_SIZE),
+                                HttpRequest.BodyPublishers.ofByteArray(tail))).build(), HttpResponse.BodyHandlers.ofString());
+                pdfBody.close();
+                rawS.seconds = (System.nanoTime() - t1) / 1e9;
+                rawS.status = up.statusCode();
+                rows.add(mediaRow("raw send " + run + " (harness: HttpClient GET -> streamed multipart POST)", PDF_SIZE, rawS,
+                        up.statusCode() == 200 && expectPdf.equals(wati.lastUploadPartSha.get()) ? "yes" : "NO: HTTP " + up.statusCode()));
+            }
+            if (!o.quick) {
+                rows.add(concurrentGetMedia(client, rt, jmx, wati, blobs, "-Xmx128m"));
+            }
+        } finally {
+            rt.close();
+        }
+        if (!o.quick && rows.get(rows.size() - 1).contains("| NO")) {
+            // the same with more room for NIO direct buffers (a JVM option, not a property)
+            List<String> more = new ArrayList<>(opts);
+            more.add("-XX:MaxDirectMemorySize=512m");
+            RuntimeProcess rt2 = RuntimeProcess.start(o, "media-direct512", more, cs);
+            try (Jmx jmx = new Jmx(jmxPort)) {
+                rows.add(concurrentGetMedia(client, rt2, jmx, wati, blobs, "-Xmx128m -XX:MaxDirectMemorySize=512m"));
+            } finally {
+                rt2.close();
+            }
+        }
+        md("## 2. Media streaming (runtime at -Xmx128m, Azurite 3.37.0 on 127.0.0.1)");
+        md("");
+        md("get_media: " + MEDIA_SIZE + " B (100 MiB) image/jpeg from the double's `" + MEDIA_PATH + "?" + MEDIA_QUERY
+                + "` into Azurite; send_session_file: " + PDF_SIZE + " B (95 MiB) application/pdf from the double, uploaded as multipart "
+                + "to the double's `/api/v1/sendSessionFile/{n}` (read and discarded, file part hashed). MB = 10^6 bytes. "
+                + "Heap figures are the runtime's own (JMX, after `MemoryMXBean.gc()` and `resetPeakUsage()` on every heap pool): "
+                + "'sum of pool peaks' adds each heap pool's peak (an upper bound: pools peak at different times), "
+                + "'max sampled' is the largest `HeapMemoryUsage.used` polled every 20 ms, 'old peak' is the G1 Old Gen peak (G1 puts the 4 MiB "
+                + "upload chunks, humongous at this heap size, straight into it), 'direct buffers' the largest `BufferPool(direct).MemoryUsed` "
+                + "polled every 20 ms (NIO direct memory is capped at -Xmx, 128 MiB, unless -XX:MaxDirectMemorySize is set); for the raw "
+                + "get_media copy it is the harness JVM's own direct-buffer growth during the copy (same Azure SDK code path), heap n/a there.");
+        md("");
+        md("| transfer | success | seconds | MB/s | heap: sum of pool peaks MiB | heap max sampled MiB | old gen peak MiB | direct buffers max sampled MiB | GCs (ms) |");
+        md("|---|---|---|---|---|---|---|---|---|");
+        rows.forEach(Bench::md);
+        md("");
+        return failed;
+    }
+
+    /** Two get_media at once (extra check, not a threshold): does the streaming path fit two 100 MiB transfers? */
+    static String concurrentGetMedia(HttpClient client, RuntimeProcess rt, Jmx jmx, Wati wati, BlobServiceClient blobs, String jvm)
+            throws Exception {
+        Transfer both = jmx.measure(() -> {
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                calls.add(client.sendAsync(postRequest(rt, "{\"wati_action\":\"get_media\",\"api_endpoint\":\"" + wati.url()
+                        + "\",\"access_token\":\"" + TOKEN + "\",\"owner_id\":\"pair" + i + "\",\"file_url\":\"" + wati.url() + MEDIA_PATH
+                        + "?" + MEDIA_QUERY + "\"}", Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()));
+            }
+            int worst = 200;
+            StringBuilder bodies = new StringBuilder();
+            for (var c : calls) {
+                try {
+                    HttpResponse<String> r = c.get(2, TimeUnit.MINUTES);
+                    worst = r.statusCode() != 200 ? r.statusCode() : worst;
+                    bodies.append(r.statusCode() == 200 ? "" : abbreviate(r.body(), 200) + " ");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    worst = 0;
+                    bodies.append("no answer within 30 s (" + e.getCause().getClass().getSimpleName() + ") ");
+                }
+            }
+            return new Resp(worst, bodies.toString());
+        });
+        for (int i = 0; i < 2; i++) {
+            var container = blobs.getBlobContainerClient("wati-media-pair" + i);
+            if (container.exists()) {
+                container.delete();
+            }
+        }
+        boolean ok = both.status == 200;
+        return mediaRow("extra: 2 x get_media at once (runtime, " + jvm + "; MB/s = both files / wall time)", 2 * MEDIA_SIZE, both,
+                ok ? "yes (both HTTP 200)" : "NO: " + (both.status == 0 ? "" : "HTTP " + both.status + " ") + abbreviate(both.body, 200));
+    }
+
+    static String mediaRow(String name, long size, Transfer t, String ok) {
+        return String.format(Locale.ROOT, "| %s | %s | %.2f | %.1f | %s | %s | %s | %s | %s |", name, ok, t.seconds, size / 1e6 / t.seconds,
+                t.poolPeakSum < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", t.poolPeakSum / 1048576.0),
+                t.maxSampled < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", t.maxSampled / 1048576.0),
+                t.oldPeak < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", t.oldPeak / 1048576.0),
+                t.maxDirect < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", t.maxDirect / 1048576.0),
+                t.gcCount < 0 ? "n/a" : t.gcCount + " (" + t.gcMs + ")");
+    }
+
+    static final class Transfer {
+        int status;
+        String body = "";
+        double seconds;
+        long poolPeakSum = -1, maxSampled = -1, oldPeak = -1, gcCount = -1, gcMs = -1, maxDirect = -1;
+    }
+
+    record Resp(int status, String body) {
+    }
+
+    interface Call {
+        Resp call() throws Exception;
+    }
+
+    static Resp post(HttpClient client, RuntimeProcess rt, String json) throws Exception {
+        HttpResponse<String> r = client.send(postRequest(rt, json), HttpResponse.BodyHandlers.ofString());
+        return new Resp(r.statusCode(), r.body());
+    }
+
+    static HttpRequest postRequest(RuntimeProcess rt, String json) {
+        return postRequest(rt, json, Duration.ofMinutes(3));
+    }
+
+    static HttpRequest postRequest(RuntimeProcess rt, String json, Duration timeout) {
+        return HttpRequest.newBuilder(URI.create(rt.url() + "/api/v1/actions")).timeout(timeout)
+                .header("X-API-Key", API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    static final class Jmx implements AutoCloseable {
+        final JMXConnector connector;
+        final MBeanServerConnection mbs;
+
+        Jmx(int port) throws IOException {
+            connector = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi"));
+            mbs = connector.getMBeanServerConnection();
+        }
+
+        Transfer measure(Call call) throws Exception {
+            MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(mbs, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+            List<MemoryPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(mbs, MemoryPoolMXBean.class).stream()
+                    .filter(p -> p.getType() == MemoryType.HEAP).toList();
+            List<GarbageCollectorMXBean> gcs = ManagementFactory.getPlatformMXBeans(mbs, GarbageCollectorMXBean.class);
+            memory.gc();
+            pools.forEach(MemoryPoolMXBean::resetPeakUsage);
+            long gc0 = gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+            long gcMs0 = gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+            AtomicLong max = new AtomicLong();
+            AtomicLong maxDirect = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            var direct = ManagementFactory.getPlatformMXBeans(mbs, java.lang.management.BufferPoolMXBean.class).stream()
+                    .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+            Thread sampler = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        max.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                        maxDirect.accumulateAndGet(direct.getMemoryUsed(), Math::max);
+                        Thread.sleep(20);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "heap-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+            Transfer t = new Transfer();
+            long s = System.nanoTime();
+            Resp r = call.call();
+            t.seconds = (System.nanoTime() - s) / 1e9;
+            stop.set(true);
+            sampler.join(2000);
+            t.status = r.status();
+            t.body = r.body();
+            t.maxSampled = max.get();
+            t.maxDirect = maxDirect.get();
+            t.poolPeakSum = pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+            t.oldPeak = pools.stream().filter(p -> p.getName().contains("Old") || p.getName().contains("Tenured"))
+                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+            t.gcCount = gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum() - gc0;
+            t.gcMs = gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum() - gcMs0;
+            log(String.format(Locale.ROOT, "transfer HTTP %d in %.2f s; heap pool peaks %.1f MiB, max sampled %.1f MiB, old %.1f MiB, %d GCs, direct max %.1f MiB",
+                    t.status, t.seconds, t.poolPeakSum / 1048576.0, t.maxSampled / 1048576.0, t.oldPeak / 1048576.0, t.gcCount,
+                    t.maxDirect / 1048576.0));
+            return t;
+        }
+
+        @Override
+        public void close() throws IOException {
+            connector.close();
+        }
+    }
+
+    /** Largest NIO direct-buffer use of this (harness) JVM while the task runs, polled every 20 ms. */
+    static long localDirectPeak(Call task, Transfer t) throws Exception {
+        var direct = ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        long base = direct.getMemoryUsed();
+        AtomicLong max = new AtomicLong(base);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread sampler = new Thread(() -> {
+            while (!stop.get()) {
+                max.accumulateAndGet(direct.getMemoryUsed(), Math::max);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "local-direct-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        long s = System.nanoTime();
+        Resp r = task.call();
+        t.seconds = (System.nanoTime() - s) / 1e9;
+        stop.set(true);
+        sampler.join(2000);
+        t.status = r.status();
+        t.maxDirect = max.get() - base;
+        return t.maxDirect;
+    }
+
+    static String sha256(InputStream in) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (in) {
+            byte[] b = new byte[1 << 16];
+            for (int n; (n = in.read(b)) > 0;) {
+                md.update(b, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** size bytes: a 1 MiB random block (seeded) repeated; optional ASCII prefix over the first bytes. */
+    static final class GeneratedStream extends InputStream {
+        static final Map<String, byte[]> BLOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+        final byte[] block;
+        final long size;
+        long pos;
+
+        GeneratedStream(long seed, long size, String prefix) {
+            this.block = BLOCKS.computeIfAbsent(seed + "/" + prefix, k -> {
+                byte[] b = new byte[1 << 20];
+                new Random(seed).nextBytes(b);
+                if (prefix != null) {
+                    byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(p, 0, b, 0, p.length);
+                }
+                return b;
+            });
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            if (pos >= size) {
+                return -1;
+            }
+            return block[(int) (pos++ % block.length)] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= size) {
+                return -1;
+            }
+            int at = (int) (pos % block.length);
+            int n = (int) Math.min(Math.min(len, block.length - at), size - pos);
+            System.arraycopy(block, at, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    // ------------------------------------------------------------------------------- 3. cold start
+    static void coldStartSection(Options o, HttpClient client, String cs) throws Exception {
+        log("== 3. cold start");
+        List<Double> ms = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        List<String> camelLines = new ArrayList<>();
+        String milestones = null;
+        for (int i = 1; i <= o.coldRuns; i++) {
+            RuntimeProcess rt = RuntimeProcess.start(o, "cold" + i, o.runtimeOpts, cs);
+            ms.add(rt.startMs);
+            others.add(String.format(Locale.ROOT, "%.0f", rt.startOtherPercent));
+            camelLines.add(rt.camelStarted());
+            if (i == 1) {
+                milestones = rt.milestones();
+            }
+            rt.close();
+        }
+        List<Double> sorted = new ArrayList<>(ms);
+        sorted.sort(null);
+        double median = sorted.get(sorted.size() / 2);
+        md("## 3. Cold start (process start to `GET /observe/health` = 200; fresh working and data dir each run)");
+        md("");
+        md(String.format(Locale.ROOT, "Median of %d: **%.0f ms**; runs: %s (other processes' CPU during each start, %% of 2 cores: %s)",
+                ms.size(), median, ms.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).collect(Collectors.joining(", ")),
+                String.join(", ", others)));
+        md("");
+        md("Camel's own start line per run:");
+        md("");
+        camelLines.forEach(l -> md("- `" + l + "`"));
+        md("");
+        md("Milestones of run 1 (ms after the process was started; from the runtime's log timestamps):");
+        md("");
+        md("```");
+        md(milestones.stripTrailing());
+        md("```");
+        md("");
+        if (!o.quick) {
+            // what the JVM spends: classes loaded, and the same start with C1 only
+            RuntimeProcess cl = RuntimeProcess.start(o, "cold-classload", concat(o.runtimeOpts,
+                    List.of("-Xlog:class+load=info:file=classload.txt")), cs);
+            cl.close();
+            long classes;
+            long fromJar;
+            try (var lines = Files.lines(cl.dir.resolve("classload.txt"))) {
+                List<String> all = lines.toList();
+                classes = all.size();
+                fromJar = all.stream().filter(l -> l.contains("wati-camel.jar")).count();
+            }
+            md(String.format(Locale.ROOT, "Classes loaded until healthy + shutdown (-Xlog:class+load): %d, of which %d from the jar "
+                    + "(the rest from the JDK, %d of them from the CDS archive). Start with that logging: %.0f ms.",
+                    classes, fromJar, countLines(cl.dir.resolve("classload.txt"), "shared objects file"), cl.startMs));
+            md("");
+            // AppCDS: one run that writes the archive at exit, then runs that use it
+            Path jsa = o.work.resolve("app-cds.jsa");
+            RuntimeProcess dump = RuntimeProcess.start(o, "cold-cds-dump", concat(o.runtimeOpts, List.of("-XX:ArchiveClassesAtExit=" + jsa)), cs);
+            dump.close();
+            List<Double> cds = new ArrayList<>();
+            if (Files.exists(jsa)) {
+                for (int i = 0; i < 2; i++) {
+                    RuntimeProcess r = RuntimeProcess.start(o, "cold-cds-" + i, concat(o.runtimeOpts, List.of("-XX:SharedArchiveFile=" + jsa)), cs);
+                    cds.add(r.startMs);
+                    r.close();
+                }
+            }
+            md("JVM-flag experiment: AppCDS (`-XX:ArchiveClassesAtExit=app.jsa` on one run, then `-XX:SharedArchiveFile=app.jsa`, 2 runs, "
+                    + "fresh dirs): " + (cds.isEmpty() ? "archive not written" : medianText(cds) + " ms (the higher of 2)") + ".");
+            md("");
+            // where the start's CPU goes: JFR from the first instruction to healthy
+            Path jfr = o.work.resolve("coldstart.jfr");
+            RuntimeProcess pr = RuntimeProcess.start(o, "cold-jfr", concat(o.runtimeOpts,
+                    List.of("-XX:StartFlightRecording=name=start,settings=" + profileJfc(o))), cs);
+            jcmd(pr.pid(), "JFR.dump", "name=start", "filename=" + jfr);
+            pr.close();
+            md(String.format(Locale.ROOT, "JFR of one start (`-XX:StartFlightRecording=settings=<profile, Java sampling every 2 ms>`, dumped when healthy after %.0f ms; "
+                    + "JFR itself slows the start):", pr.startMs));
+            md("");
+            md("```");
+            md(analyzeJfr(jfr).stripTrailing());
+            md("```");
+            md("");
+        }
+    }
+
+    static long countLines(Path p, String needle) throws IOException {
+        try (var lines = Files.lines(p)) {
+            return lines.filter(l -> l.contains(needle)).count();
+        }
+    }
+
+    static String medianText(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(null);
+        return String.format(Locale.ROOT, "%.0f (runs %s)", s.get(s.size() / 2),
+                v.stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).collect(Collectors.joining(", ")));
+    }
+
+    static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> r = new ArrayList<>(a);
+        r.addAll(b);
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------- (3) throttle, (5) outbox
+    /** A double that only records when each send arrived (and which message it carried); answers at once. */
+    static final class StampDouble implements Wati {
+        final HttpServer server;
+        final ConcurrentLinkedQueue<long[]> arrivals = new ConcurrentLinkedQueue<>();
+
+        StampDouble() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+            server.setExecutor(Executors.newFixedThreadPool(16, daemon("stamp-double")));
+            server.createContext("/", ex -> {
+                long now = System.nanoTime();
+                String q = ex.getRequestURI().getRawQuery();
+                long id = -1;
+                if (q != null && q.startsWith("messageText=o-")) {
+                    id = Long.parseLong(q.substring("messageText=o-".length()));
+                }
+                arrivals.add(new long[] {now, id});
+                ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, WatiDouble.OK.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(WatiDouble.OK);
+                }
+            });
+            server.start();
+        }
+
+        @Override
+        public String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    static HttpRequest actionRequest(RuntimeProcess rt, Wati wati, String text, boolean async) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port + "/api/v1/actions"))
+                .timeout(Duration.ofSeconds(120)).header("X-API-Key", API_KEY).header("Content-Type", "application/json");
+        if (async) {
+            b.header("Prefer", "respond-async");
+        }
+        return b.POST(HttpRequest.BodyPublishers.ofString("{\"wati_action\":\"send_session_message\",\"api_endpoint\":\"" + wati.url()
+                + "\",\"access_token\":\"bench-token\",\"whatsappNumber\":\"27821234567\",\"messageText\":\"" + text + "\"}")).build();
+    }
+
+    /**
+     * (3) The per-account throttle at 5, 50 and 500 actions/s: 2x the rate offered for the measured
+     * time by closed-loop callers, arrivals at the double timestamped; achieved rate over the
+     * measured window and the fullest and emptiest 1-second window versus the target.
+     */
+    static void throttleAccuracy(Options o, HttpClient client) throws Exception {
+        log("== (3) throttle accuracy");
+        md("## 3. Throttle accuracy (per-account throttle EIP)");
+        md("");
+        md("One account (request credentials, so `wati.throttle.per-second` applies), closed-loop callers offering more than "
+                + "the rate; arrival times at the double. The first second (the throttle's initial burst) is left out.");
+        md("");
+        md("| target /s | measured s | arrivals | achieved /s | deviation | fullest 1 s window | emptiest 1 s window | worst window deviation |");
+        md("|---|---|---|---|---|---|---|---|");
+        int[] rates = o.quick ? new int[] {5, 50} : new int[] {5, 50, 500};
+        double seconds = o.quick ? 4 : 12;
+        for (int rate : rates) {
+            try (StampDouble wati = new StampDouble();
+                    RuntimeProcess rt = RuntimeProcess.start(o, "throttle-" + rate, List.of("-Dwati.throttle.per-second=" + rate,
+                            "-Dwati.throttle.max-wait-ms=600000", "-Dwati.http.server-worker-threads=600"), null)) {
+                int callers = Math.min(400, Math.max(8, rate * 2));
+                ExecutorService pool = Executors.newFixedThreadPool(callers, daemon("throttle-caller"));
+                long end = System.nanoTime() + (long) ((seconds + 1.5) * 1e9);
+                List<Future<?>> running = new ArrayList<>();
+                for (int i = 0; i < callers; i++) {
+                    running.add(pool.submit(() -> {
+                        while (System.nanoTime() < end) {
+                            client.send(actionRequest(rt, wati, "t", false), HttpResponse.BodyHandlers.discarding());
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : running) {
+                    f.get();
+                }
+                pool.shutdownNow();
+                List<Long> t = wati.arrivals.stream().map(a -> a[0]).sorted().toList();
+                long from = t.get(0) + 1_000_000_000L;
+                long to = from + (long) (seconds * 1e9);
+                List<Long> window = t.stream().filter(x -> x >= from && x < to).toList();
+                double achieved = window.size() / seconds;
+                int fullest = 0;
+                int emptiest = Integer.MAX_VALUE;
+                for (long start = from; start + 1_000_000_000L <= to; start += 50_000_000L) {
+                    long s = start;
+                    int n = (int) window.stream().filter(x -> x >= s && x < s + 1_000_000_000L).count();
+                    fullest = Math.max(fullest, n);
+                    emptiest = Math.min(emptiest, n);
+                }
+                double worst = Math.max(fullest - rate, rate - emptiest) * 100.0 / rate;
+                String row = String.format(Locale.ROOT, "| %d | %.0f | %d | %.2f | %+.1f %% | %d | %d | %.1f %% |", rate, seconds,
+                        window.size(), achieved, (achieved - rate) * 100 / rate, fullest, emptiest, worst);
+                log(row);
+                md(row);
+            }
+        }
+        md("");
+        md("Goal: within ±5 %. The windows slide in 50 ms steps; a window's count is whole calls, so at 5/s one call more "
+                + "or less is already 20 %.");
+        md("");
+    }
+
+    /**
+     * (5) Async actions through the outbox: N submitted with Prefer: respond-async by 32 callers
+     * (throttle off), then drained by the workers; submit rate, drain rate, and the lag from each
+     * action's acceptance to its arrival at the double.
+     */
+    static void outboxAsyncActions(Options o, HttpClient client) throws Exception {
+        int total = o.quick ? 1000 : 10_000;
+        log("== (5) " + total + " async actions through the outbox");
+        md("## 5. " + total + " async actions through the outbox");
+        md("");
+        try (StampDouble wati = new StampDouble();
+                RuntimeProcess rt = RuntimeProcess.start(o, "outbox", List.of("-Dwati.throttle.per-second=0",
+                        "-Dwati.outbox.poll-ms=20", "-Dwati.outbox.batch-size=200", "-Dwati.outbox.workers=32"), null)) {
+            long[] accepted = new long[total];
+            ExecutorService pool = Executors.newFixedThreadPool(32, daemon("outbox-caller"));
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            long t0 = System.nanoTime();
+            List<Future<?>> posters = new ArrayList<>();
+            for (int c = 0; c < 32; c++) {
+                posters.add(pool.submit(() -> {
+                    for (int i; (i = next.getAndIncrement()) < total;) {
+                        accepted[i] = System.nanoTime();
+                        HttpResponse<Void> r = client.send(actionRequest(rt, wati, "o-" + i, true), HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() != 202) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : posters) {
+                f.get();
+            }
+            pool.shutdownNow();
+            double submitS = (System.nanoTime() - t0) / 1e9;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.quick ? 60 : 300);
+            while (wati.arrivals.size() < total - refused.get() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            double allS = (System.nanoTime() - t0) / 1e9;
+            List<long[]> arrivals = new ArrayList<>(wati.arrivals);
+            long distinct = arrivals.stream().map(a -> a[1]).distinct().count();
+            long lastArrival = arrivals.stream().mapToLong(a -> a[0]).max().orElse(t0);
+            List<Double> lags = arrivals.stream().filter(a -> a[1] >= 0 && accepted[(int) a[1]] > 0)
+                    .map(a -> (a[0] - accepted[(int) a[1]]) / 1e6).sorted().toList();
+            String text = String.format(Locale.ROOT, "accepted %d (refused %d) in %.1f s = %.0f /s submitted; delivered %d (distinct %d, "
+                    + "duplicates %d) in %.1f s from the first submission = %.0f /s end to end; lag submission -> WATI p50 %.0f ms, "
+                    + "p99 %.0f ms, max %.0f ms", total - refused.get(), refused.get(), submitS, (total - refused.get()) / submitS,
+                    arrivals.size(), distinct, arrivals.size() - distinct, (lastArrival - t0) / 1e9, arrivals.size() / ((lastArrival - t0) / 1e9),
+                    lags.isEmpty() ? 0 : lags.get(lags.size() / 2), lags.isEmpty() ? 0 : lags.get((int) (lags.size() * 0.99)),
+                    lags.isEmpty() ? 0 : lags.get(lags.size() - 1));
+            log(text);
+            md("- " + text + (allS > (o.quick ? 60 : 300) ? " (NOT all delivered within the time limit)" : ""));
+            md("- Each accepted action costs durable writes before its 202 (outbox row; H2 with WRITE_DELAY=0) and three "
+                    + "more as it is claimed, marked sending and finished; the lag is mostly queueing behind the submissions.");
+            md("");
+        }
+    }
+
+    // ------------------------------------------------------------------------------- variants
+    static void variantsSection(Options o, HttpClient client, Wati instant, Wati delayed, String cs, Throughput base)
+            throws Exception {
+        log("== configuration variants");
+        md("## Configuration variants (runtime side only, " + (int) o.variantWarmS + " s warm-up, " + o.variantMeasureS
+                + " s per point; ratio against the direct figures of section 1)");
+        md("");
+        md("| variant | options (-D before -jar) | c=1 req/s (ratio) | c=8 req/s (ratio) | c=32 req/s (ratio) | c=32 p50/p99 ms | c=256 @100ms req/s (ratio) | c=256 p50/p99 ms | errors | runtime CPU µs/req c=32 | other processes' CPU % (max of the points) |");
+        md("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Variant v : o.variants) {
+            log("variant " + v.name() + ": " + v.opts());
+            Throughput t = new Throughput();
+            RuntimeProcess rt = RuntimeProcess.start(o, "variant-" + v.name(), concat(o.runtimeOpts, v.opts()), cs);
+            try {
+                measureAll(o, client, rt, instant, delayed, t, o.variantWarmS, o.variantMeasureS, 1.5, o.variantMeasureS, false);
+            } finally {
+                rt.close();
+            }
+            StringBuilder sb = new StringBuilder("| " + v.name() + " | `" + (v.opts().isEmpty() ? "(as shipped)" : String.join(" ", v.opts())) + "` |");
+            long errors = 0;
+            for (String k : t.runtime.keySet()) {
+                LoadResult r = t.runtime.get(k);
+                errors += r.errors;
+                sb.append(String.format(Locale.ROOT, " %.0f (%s) |", r.rps(),
+                        base == null ? "n/a" : String.format(Locale.ROOT, "%.3f", r.rps() / base.direct.get(k).rps())));
+                if (k.equals("a instant c=32") || k.equals("b 100ms")) {
+                    sb.append(String.format(Locale.ROOT, " %.2f / %.2f |", r.p(50), r.p(99)));
+                }
+            }
+            LoadResult c32 = t.runtime.get("a instant c=32");
+            double other = t.runtime.values().stream().mapToDouble(LoadResult::otherPercent).max().orElse(0);
+            sb.append(" ").append(errors).append(String.format(Locale.ROOT, " | %.0f | %.0f |", c32.runtimeCpuMs * 1000 / Math.max(1, c32.ok), other));
+            md(sb.toString());
+        }
+        md("");
+    }
+
+    // ------------------------------------------------------------------------------- the runtime process
+    static final class RuntimeProcess implements AutoCloseable {
+        final Process process;
+        final Path dir;
+        final int port;
+        final LocalTime startedAt;
+        double startMs;
+        double warmS;
+        double warmJitRate;
+        double startOtherPercent;
+
+        RuntimeProcess(Process process, Path dir, int port, LocalTime startedAt) {
+            this.process = process;
+            this.dir = dir;
+            this.port = port;
+            this.startedAt = startedAt;
+        }
+
+        /** java [opts] -jar wati-camel.jar in a fresh working dir (routes unpacked from the jar) with a fresh data dir. */
+        static RuntimeProcess start(Options o, String name, List<String> opts, String azureCs) throws Exception {
+            Path dir = Files.createDirectories(o.work.resolve("runtime-" + name));
+            Path data = dir.resolve("data");
+            int port = freePort();
+            List<String> cmd = new ArrayList<>(List.of(javaBin()));
+            // measurements are unthrottled unless a section sets a rate (a later -D wins)
+            cmd.add("-Dwati.throttle.per-second=0");
+            cmd.addAll(opts);
+            cmd.add("-Dwati.files.allow-private-hosts=true");
+            cmd.add("-Dwati.data.dir=" + data);
+            cmd.add("-Dwati.db.url=jdbc:h2:file:" + data.resolve("db"));
+            if (azureCs != null) {
+                cmd.add("-Dwati.azure.connection-string=" + azureCs);
+            }
+            cmd.addAll(List.of("-jar", o.jar.toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("runtime.log").toFile());
+            pb.environment().put("HTTP_PORT", String.valueOf(port));
+            pb.environment().put("WATI_API_KEY", API_KEY);
+            HttpClient health = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(500)).build();
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
+                    .timeout(Duration.ofSeconds(2)).build();
+            LocalTime wall = LocalTime.now();
+            long all0 = machineCpuMs(), h0 = cpuMs(ProcessHandle.current().pid());
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            RuntimeProcess rt = new RuntimeProcess(p, dir, port, wall);
+            CLEANUP.add(rt);
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
+            while (true) {
+                if (!p.isAlive()) {
+                    throw new IOException("runtime " + name + " exited (" + p.exitValue() + "), log " + dir.resolve("runtime.log") + ":\n"
+                            + tail(dir.resolve("runtime.log"), 30));
+                }
+                if (System.nanoTime() > deadline) {
+                    rt.close();
+                    throw new IOException("runtime " + name + " not healthy within 90 s, log " + dir.resolve("runtime.log"));
+                }
+                try {
+                    if (health.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(5);
+            }
+            rt.startMs = (System.nanoTime() - t0) / 1e6;
+            rt.startOtherPercent = Math.max(0, machineCpuMs() - all0 - cpuMs(p.pid()) - (cpuMs(ProcessHandle.current().pid()) - h0))
+                    / rt.startMs * 100 / 2;
+            log(String.format(Locale.ROOT, "runtime %s healthy after %.0f ms (pid %d, port %d)%s", name, rt.startMs, p.pid(), port,
+                    opts.isEmpty() ? "" : " opts " + opts));
+            return rt;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        String camelStarted() throws IOException {
+            try (var lines = Files.lines(dir.resolve("runtime.log"))) {
+                return lines.filter(l -> l.contains(") started in ")).findFirst()
+                        .map(l -> l.replaceAll("^.* - ", "")).orElse("(no 'started in' line)");
+            }
+        }
+
+        /** Selected log lines with their offset from process start (log timestamps are HH:mm:ss.SSS wall time). */
+        String milestones() throws IOException {
+            Pattern ts = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d) .*? - (.*)$");
+            StringBuilder sb = new StringBuilder();
+            int n = 0;
+            for (String line : Files.readAllLines(dir.resolve("runtime.log"))) {
+                Matcher m = ts.matcher(line);
+                if (!m.matches()) {
+                    continue;
+                }
+                String msg = m.group(2);
+                // one line per step: not the auto-configuration/placeholder summaries, not one line per route
+                if (msg.startsWith(" ") || msg.contains("started and consuming from") || msg.contains("Flyway upgrade recommended")) {
+                    continue;
+                }
+                long off = Duration.between(startedAt, LocalTime.parse(m.group(1))).toMillis();
+                sb.append(String.format(Locale.ROOT, "%6d ms  %s%n", off, abbreviate(msg, 130)));
+                if (msg.contains("started in") || ++n > 40) {
+                    break;
+                }
+            }
+            sb.append(String.format(Locale.ROOT, "%6.0f ms  GET /observe/health = 200 (seen by the harness)%n", startMs));
+            return sb.toString();
+        }
+
+        @Override
+        public void close() {
+            if (!process.isAlive()) {
+                return;
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(25, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    // ------------------------------------------------------------------------------- the WATI double
+    /**
+     * JDK HttpServer double on 127.0.0.1: {"result":true} to every POST (after delayMs, scheduled, so no thread
+     * waits), generated media on GET, and multipart uploads read and discarded (file part counted and hashed).
+     * No logging per request.
+     */
+    interface Wati extends AutoCloseable {
+        String url();
+
+        @Override
+        void close();
+    }
+
+    static final class WatiDouble implements Wati {
+        static final byte[] OK = "{\"result\":true}".getBytes(StandardCharsets.UTF_8);
+        final HttpServer server;
+        final ExecutorService executor;
+        final ScheduledExecutorService scheduler;
+        final int delayMs;
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong lastUploadBytes = new AtomicLong();
+        final AtomicLong lastUploadPartSize = new AtomicLong();
+        final AtomicReference<String> lastUploadPartSha = new AtomicReference<>();
+
+        WatiDouble(int delayMs, int threads) throws IOException {
+            this.delayMs = delayMs;
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+            executor = Executors.newFixedThreadPool(threads, daemon("double-" + delayMs + "ms"));
+            scheduler = Executors.newScheduledThreadPool(2, daemon("double-timer"));
+            server.setExecutor(executor);
+            server.createContext("/", this::handle);
+            server.start();
+        }
+
+        @Override
+        public String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        void resetUploads() {
+            lastUploadBytes.set(0);
+            lastUploadPartSize.set(-1);
+            lastUploadPartSha.set(null);
+        }
+
+        void handle(HttpExchange ex) throws IOException {
+            requests.incrementAndGet();
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getPath();
+            if (method.equals("GET") && path.equals(MEDIA_PATH)) {
+                stream(ex, "image/jpeg", new GeneratedStream(SEED_MEDIA, MEDIA_SIZE, null), MEDIA_SIZE);
+                return;
+            }
+            if (method.equals("GET") && path.equals(PDF_PATH)) {
+                stream(ex, "application/pdf", new GeneratedStream(SEED_PDF, PDF_SIZE, "%PDF-1.7\n"), PDF_SIZE);
+                return;
+            }
+            if (path.startsWith("/api/v1/sendSessionFile/")) {
+                readMultipart(ex);
+            } else {
+                try (InputStream in = ex.getRequestBody()) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            }
+            if (delayMs > 0) {
+                scheduler.schedule(() -> answer(ex), delayMs, TimeUnit.MILLISECONDS);
+            } else {
+                answer(ex);
+            }
+        }
+
+        static void answer(HttpExchange ex) {
+            try {
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, OK.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(OK);
+                }
+            } catch (IOException e) {
+                // the caller went away
+            } finally {
+                ex.close();
+            }
+        }
+
+        static void stream(HttpExchange ex, String type, InputStream body, long size) throws IOException {
+            try (ex; InputStream in = body) {
+                ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                ex.getResponseHeaders().set("Content-Type", type);
+                ex.sendResponseHeaders(200, size);
+                try (OutputStream out = ex.getResponseBody()) {
+                    byte[] b = new byte[1 << 20];
+                    for (int n; (n = in.read(b)) > 0;) {
+                        out.write(b, 0, n);
+                    }
+                }
+            }
+        }
+
+        /** Counts all bytes; hashes the first part's content (between its header block and the next boundary). */
+        void readMultipart(HttpExchange ex) throws IOException {
+            String ct = ex.getRequestHeaders().getFirst("Content-Type");
+            Matcher m = ct == null ? null : Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(ct);
+            byte[] delimiter = m != null && m.find() ? ("\r\n--" + m.group(1)).getBytes(StandardCharsets.US_ASCII) : null;
+            long total = 0;
+            try (InputStream in = ex.getRequestBody()) {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                ByteArrayOutputStream head = new ByteArrayOutputStream();
+                // 1. part headers: up to and including the first CRLFCRLF
+                int state = 0;
+                int b;
+                while (state < 4 && (b = in.read()) >= 0) {
+                    total++;
+                    head.write(b);
+                    state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : (b == '\r' ? 1 : 0);
+                }
+                // 2. content until the delimiter: hold back delimiter.length bytes
+                int hold = delimiter == null ? 0 : delimiter.length;
+                byte[] buf = new byte[(1 << 16) + hold];
+                int have = 0;
+                long partSize = 0;
+                boolean ended = false;
+                for (int n; (n = in.read(buf, have, buf.length - have)) > 0;) {
+                    total += n;
+                    have += n;
+                    if (ended) {
+                        have = 0;
+                        continue;
+                    }
+                    int idx = delimiter == null ? -1 : indexOf(buf, have, delimiter);
+                    if (idx >= 0) {
+                        md.update(buf, 0, idx);
+                        partSize += idx;
+                        ended = true;
+                        have = 0;
+                        continue;
+                    }
+                    int safe = have - hold;
+                    if (safe > 0) {
+                        md.update(buf, 0, safe);
+                        partSize += safe;
+                        System.arraycopy(buf, safe, buf, 0, have - safe);
+                        have -= safe;
+                    }
+                }
+                lastUploadBytes.set(total);
+                lastUploadPartSize.set(ended ? partSize : -1);
+                lastUploadPartSha.set(ended ? HexFormat.of().formatHex(md.digest()) : null);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IOException(e);
+            }
+        }
+
+        static int indexOf(byte[] a, int len, byte[] needle) {
+            outer:
+            for (int i = 0; i <= len - needle.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (a[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            executor.shutdownNow();
+            scheduler.shutdownNow();
+        }
+    }
+
+    /** {"result":true} to every request from a Vert.x (Netty) server; the 100 ms answer by a timer. */
+    static final class VertxDouble implements Wati {
+        final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
+        final io.vertx.core.http.HttpServer server;
+        final io.vertx.core.buffer.Buffer ok = io.vertx.core.buffer.Buffer.buffer(WatiDouble.OK);
+
+        VertxDouble(int delayMs) throws Exception {
+            server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0))
+                    .requestHandler(req -> req.end().onComplete(x -> {
+                        Runnable answer = () -> req.response().putHeader("Content-Type", "application/json").end(ok);
+                        if (delayMs > 0) {
+                            vertx.setTimer(delayMs, id -> answer.run());
+                        } else {
+                            answer.run();
+                        }
+                    }))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public String url() {
+            return "http://127.0.0.1:" + server.actualPort();
+        }
+
+        @Override
+        public void close() {
+            vertx.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------- Azurite
+    static final class Azurite implements AutoCloseable {
+        static final String VERSION = "3.37.0";
+        static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+        final Process process;
+        final int port;
+
+        Azurite(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        static Azurite start(Path installDir, Path dataDir) throws Exception {
+            Path exe = installDir.resolve("node_modules/.bin/azurite-blob");
+            if (!Files.isExecutable(exe)) {
+                log("installing azurite@" + VERSION + " into " + installDir);
+                Files.createDirectories(installDir);
+                Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", installDir.toString(),
+                        "azurite@" + VERSION).redirectErrorStream(true).redirectOutput(installDir.resolve("npm-install.log").toFile()).start();
+                if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                    npm.destroyForcibly();
+                    throw new IOException("npm install azurite failed, see " + installDir.resolve("npm-install.log"));
+                }
+            }
+            Files.createDirectories(dataDir);
+            int port = freePort();
+            Process p = new ProcessBuilder(exe.toString(), "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port), "--location",
+                    dataDir.toString(), "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose")
+                    .redirectErrorStream(true).redirectOutput(dataDir.resolve("azurite.log").toFile()).start();
+            Azurite a = new Azurite(p, port);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!accepts(port)) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    a.close();
+                    throw new IOException("Azurite did not start, see " + dataDir.resolve("azurite.log"));
+                }
+                Thread.sleep(50);
+            }
+            log("azurite " + VERSION + " on 127.0.0.1:" + port + " (" + exe + ")");
+            return a;
+        }
+
+        String connectionString() {
+            return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + KEY
+                    + ";BlobEndpoint=http://127.0.0.1:" + port + "/devstoreaccount1;";
+        }
+
+        @Override
+        public void close() {
+            List<ProcessHandle> children = process.descendants().toList();
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+            }
+            children.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    // ------------------------------------------------------------------------------- helpers
+    static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static String tail(Path p, int lines) {
+        try {
+            List<String> all = Files.readAllLines(p);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    static String abbreviate(String s, int n) {
+        if (s == null) {
+            return "";
+        }
+        s = s.replace('\n', ' ');
+        return s.length() <= n ? s : s.substring(0, n) + "...";
+    }
+
+    static String machine() {
+        long mem = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        return String.format(Locale.ROOT, "%d cores (availableProcessors), %.1f GiB RAM, %s %s (%s), %s %s",
+                Runtime.getRuntime().availableProcessors(), mem / 1073741824.0, System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
+                System.getProperty("os.version"));
+    }
+
+    static void log(String s) {
+        OUT.println(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + s);
+        OUT.flush();
+    }
+
+    static void md(String s) {
+        REPORT.append(s).append('\n');
+    }
+
+    static synchronized void cleanupAll() {
+        for (int i = CLEANUP.size() - 1; i >= 0; i--) {
+            try {
+                CLEANUP.get(i).close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+        CLEANUP.clear();
+    }
+}

@@ -8,7 +8,7 @@
 //   1. send_session_message throughput/latency at c=1, 8, 32 (instant double) and c=256 (100 ms double)
 //   2. media streaming: get_media 100 MiB into Azurite, send_session_file 95 MiB, at -Xmx128m, peak heap by JMX
 //   3. cold start: process start to GET /observe/health = 200
-//   ext: throttle accuracy and 10,000 async actions through an outbox (not built yet)
+//   ext: throttle accuracy at 5, 50, 500 /s and 10,000 async actions through the outbox
 // plus, in the full run, configuration variants (-D before -jar) and a JFR profile of the worst ratio.
 // Needs the runtime jar on the class path (Azure SDK for the raw copy): see run.sh.
 

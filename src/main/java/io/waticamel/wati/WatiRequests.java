@@ -152,7 +152,7 @@ public class WatiRequests {
         Message message = exchange.getMessage();
         // Camel keeps the redelivery counter in headers: keep those (camel-http never sends Camel* headers)
         message.removeHeaders("*", "CamelRedeliver*");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        // no CamelHttpMethod header: call-wati's endpoint fixes POST (a String header cost a type-converter miss per call)
         message.setHeader(Exchange.HTTP_URI, call.uri());
         if (call.rawQuery() != null) {
             message.setHeader(Exchange.HTTP_RAW_QUERY, call.rawQuery());

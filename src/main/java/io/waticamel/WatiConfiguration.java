@@ -192,11 +192,17 @@ public class WatiConfiguration implements CamelConfiguration {
         return secretBox;
     }
 
+    private DeadLetters deadLetters;
+
+    /** One store for wati-action's failures and the outbox's crash recovery. */
     @BindToRegistry
-    public DeadLetters deadLetters(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
+    public synchronized DeadLetters deadLetters(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
             @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
             @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir) throws IOException {
-        return new DeadLetters(watiDataSource(url, user, password, poolSize), secretBox(secretKey, dataDir));
+        if (deadLetters == null) {
+            deadLetters = new DeadLetters(watiDataSource(url, user, password, poolSize), secretBox(secretKey, dataDir));
+        }
+        return deadLetters;
     }
 
     @BindToRegistry
@@ -216,7 +222,7 @@ public class WatiConfiguration implements CamelConfiguration {
             @PropertyInject("wati.instance-id") String instanceId, @PropertyInject("wati.outbox.lease") String lease,
             @PropertyInject("wati.outbox.batch-size") int batchSize) throws IOException {
         DataSource db = watiDataSource(url, user, password, poolSize);
-        return new Outbox(db, secretBox(secretKey, dataDir), new DeadLetters(db, secretBox(secretKey, dataDir)), actionReader(),
+        return new Outbox(db, secretBox(secretKey, dataDir), deadLetters(url, user, password, poolSize, secretKey, dataDir), actionReader(),
                 credentials(context, allowPrivateHosts), new UrlGuard(allowPrivateHosts), instanceId, Idempotency.duration(lease), batchSize);
     }
 

@@ -1,15 +1,31 @@
 package io.waticamel;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.apache.camel.main.Main;
 
-/** Starts the runtime: Camel Main with the YAML routes of {@code wati.routes.dir} and the beans of {@link WatiConfiguration}. */
+/**
+ * Starts the runtime: Camel Main with the runtime's routes from the jar, the user's route files
+ * from {@code wati.routes.dir}, and the beans of the configurations in {@code io.waticamel.config}.
+ */
 public final class WatiCamelApplication {
 
     private WatiCamelApplication() {
     }
 
     public static void main(String[] args) throws Exception {
-        RoutesFolder.ensureExists(RoutesFolder.configured());
+        // Camel's file: route pattern needs the folder (read before any bean exists): an empty one is fine
+        Files.createDirectories(userRoutesFolder());
         new Main(WatiCamelApplication.class).run(args);
+    }
+
+    /** {@code -Dwati.routes.dir}, else {@code WATI_ROUTES_DIR}, else {@code routes} (as in application.properties). */
+    static Path userRoutesFolder() {
+        String dir = System.getProperty("wati.routes.dir");
+        if (dir == null || dir.isBlank()) {
+            dir = System.getenv("WATI_ROUTES_DIR");
+        }
+        return Path.of(dir == null || dir.isBlank() ? "routes" : dir);
     }
 }

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runnable jar as a user runs it: {@code java -jar} in an empty folder (the routes folder is
- * created from the jar), an action over HTTP, then a route file dropped into that folder runs
- * after a restart, without rebuilding anything.
+ * The runnable jar as a user runs it: {@code java -jar} in an empty folder, actions over HTTP, the
+ * user's route files added to a folder of their own without rebuilding, media streamed in a small
+ * heap, and async actions across a killed runtime.
  */
 class PackagedRuntimeIT {
 
@@ -213,12 +213,18 @@ class PackagedRuntimeIT {
         }
     }
 
+    /**
+     * The jar in an empty folder runs its own routes (nothing is copied out of it); a routes folder
+     * holding only the user's files then adds two actions written in YAML alone (WATI operations the
+     * runtime does not wrap, through the generic call), the two-step example workflow and a route of
+     * the user's under /api, all over HTTP, without rebuilding.
+     */
     @Test
-    void jarRunsActionsAndLoadsADroppedInRoute() throws Exception {
-        try (WatiDouble wati = new WatiDouble()) {
+    void jarRunsItsOwnRoutesAndTheUsersRouteFiles() throws Exception {
+        try (WatiDouble wati = new WatiDouble(); WatiDouble files = new WatiDouble()) {
             int port = RunningRuntime.freePort();
             Process first = startJar(port);
-            assertThat(workDir.resolve("routes/wati-action.camel.yaml")).exists();
+            assertThat(workDir.resolve("routes")).isEmptyDirectory();
 
             HttpResponse<String> response = post(port, "/api/v1/actions", "{\"wati_action\":\"send_session_message\","
                     + "\"api_endpoint\":\"" + wati.url() + "/42\",\"access_token\":\"Bearer jar-token\","
@@ -227,47 +233,128 @@ class PackagedRuntimeIT {
             assertThat(response.body()).isEqualTo("{\"task_23001_run\":true,\"task_23001_run_text\":\"Successfully sent message.\","
                     + "\"task_23001_response\":{\"result\":true}}");
             assertThat(wati.onlyRequest().rawPath()).isEqualTo("/42/api/v1/sendSessionMessage/27821234567");
-
             first.destroy();
             first.waitFor();
-            Files.writeString(workDir.resolve("routes/greet-customer.camel.yaml"), """
+
+            Path routes = workDir.resolve("routes");
+            for (Path example : List.of(Path.of("examples/routes/add-contact.camel.yaml"),
+                    Path.of("examples/routes/get-message-templates.camel.yaml"), Path.of("routes/invoice-then-message.camel.yaml"))) {
+                Files.copy(example, routes.resolve(example.getFileName()));
+            }
+            Files.writeString(routes.resolve("my-api.camel.yaml"), """
                     - route:
-                        id: greet-customer
+                        id: my-hello
                         from:
-                          uri: platform-http:/custom/greet
+                          uri: platform-http:/api/v1/my/hello
                           steps:
                             - setBody:
-                                constant: ""
-                            - setHeader:
-                                name: wati_action
-                                constant: send_session_message
-                            - setHeader:
-                                name: api_endpoint
-                                constant: "%s"
-                            - setHeader:
-                                name: access_token
-                                constant: dropped-route-token
-                            - setHeader:
-                                name: messageText
-                                constant: Hello from a dropped-in route
-                            - to: direct:wati-action
-                            - setBody:
-                                simple: "${body[task_23001_run_text]}"
-                    """.formatted(wati.url()));
-            startJar(port);
+                                constant: hello from my route
+                    """);
+            startJar(port, "-Dwati.examples.follow-up-delay-ms=50");
+            String credentials = "\"api_endpoint\":\"" + wati.url() + "\",\"access_token\":\"t-1\"";
 
-            HttpResponse<String> greeted = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/custom/greet")).header("whatsappNumber", "27821112222").POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            // a YAML-only action with a JSON body: the value is escaped, the request exact
+            wati.reset();
+            HttpResponse<String> added = post(port, "/api/v1/actions", "{\"wati_action\":\"add_contact\"," + credentials
+                    + ",\"whatsappNumber\":\"27821234567\",\"name\":\"Jo \\\"JJ\\\" Smith\",\"task_id\":\"7\"}");
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+            assertThat(added.body()).contains("\"task_7_run\":true", "\"task_7_run_text\":\"Contact added.\"");
+            WatiDouble.Recorded addContact = wati.onlyRequest();
+            assertThat(addContact.method()).isEqualTo("POST");
+            assertThat(addContact.rawPath()).isEqualTo("/api/v1/addContact/27821234567");
+            assertThat(addContact.bodyText()).isEqualTo("{\"name\": \"Jo \\\"JJ\\\" Smith\", \"customParams\": []}");
+            assertThat(addContact.header("Authorization")).isEqualTo("Bearer t-1");
+            assertThat(addContact.header("Content-Type")).startsWith("application/json");
 
-            assertThat(greeted.statusCode()).isEqualTo(200);
-            assertThat(greeted.body()).isEqualTo("Successfully sent message.");
-            WatiDouble.Recorded sent = wati.requests().get(1);
-            assertThat(sent.rawPath()).isEqualTo("/api/v1/sendSessionMessage/27821112222");
-            assertThat(sent.rawQuery()).isEqualTo("messageText=Hello%20from%20a%20dropped-in%20route");
-            assertThat(sent.header("Authorization")).isEqualTo("Bearer dropped-route-token");
+            // a YAML-only GET with a query; WATI's answer is the task response
+            wati.reset();
+            wati.answer(WatiDouble.Answer.json(200, "{\"result\":\"success\",\"messageTemplates\":[{\"elementName\":\"invoice\"}]}"));
+            HttpResponse<String> templates = post(port, "/api/v1/actions", "{\"wati_action\":\"get_message_templates\"," + credentials
+                    + ",\"pageSize\":\"10 & more\",\"pageNumber\":1}");
+            assertThat(templates.statusCode()).as(templates.body()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(templates.body()).at("/task_23001_response/messageTemplates/0/elementName").asText())
+                    .isEqualTo("invoice");
+            assertThat(wati.onlyRequest().method()).isEqualTo("GET");
+            assertThat(wati.onlyRequest().rawPath()).isEqualTo("/api/v1/getMessageTemplates");
+            assertThat(wati.onlyRequest().rawQuery()).isEqualTo("pageSize=10%20%26%20more&pageNumber=1");
+
+            // the unknown-action answer lists the user's actions after the runtime's
+            HttpResponse<String> unknown = post(port, "/api/v1/actions", "{\"wati_action\":\"send_fax\"," + credentials + "}");
+            assertThat(unknown.statusCode()).isEqualTo(400);
+            assertThat(unknown.body()).contains("Valid actions: send_session_message, send_template_message, send_session_file, "
+                    + "update_contact, get_media, add_contact, get_message_templates");
+
+            // the two-step example workflow
+            wati.reset();
+            wati.answer(WatiDouble.Answer.json(200, "{\"result\":true}"));
+            files.answer(WatiDouble.Answer.bytes(200, "application/pdf", "%PDF-1.4 invoice".getBytes()));
+            HttpResponse<String> workflow = post(port, "/api/v1/workflows/invoice-then-message", "{" + credentials
+                    + ",\"whatsappNumber\":\"27821234567\",\"file_url\":\"" + files.url() + "/INV-9.pdf\",\"caption\":\"INV-9\","
+                    + "\"messageText\":\"Your invoice\"}");
+            assertThat(workflow.statusCode()).as(workflow.body()).isEqualTo(200);
+            assertThat(workflow.body()).contains("\"task_23001_run_text\":\"Successfully sent message.\"");
+            assertThat(wati.requests()).extracting(WatiDouble.Recorded::rawPath)
+                    .containsExactly("/api/v1/sendSessionFile/27821234567", "/api/v1/sendSessionMessage/27821234567");
+
+            // the user's own route under /api needs the key like every other
+            HttpResponse<String> noKey = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/my/hello"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(noKey.statusCode()).isEqualTo(401);
+            HttpResponse<String> withKey = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/my/hello"))
+                    .header("X-API-Key", "it-key-123456").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(withKey.statusCode()).isEqualTo(200);
+            assertThat(withKey.body()).isEqualTo("hello from my route");
+
+            // a caller's HTTP headers never become task fields
+            wati.reset();
+            HttpResponse<String> headerFields = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/actions"))
+                    .header("X-API-Key", "it-key-123456").header("Content-Type", "application/json").header("messageText", "from a header")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"wati_action\":\"send_session_message\"," + credentials
+                            + ",\"whatsappNumber\":\"27821234567\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(headerFields.statusCode()).isEqualTo(400);
+            assertThat(headerFields.body()).contains("No messageText provided");
+            assertThat(wati.requests()).isEmpty();
+
             String log = Files.readString(workDir.resolve("runtime-1.log"));
-            assertThat(log).contains("greet-customer").doesNotContain("it-key-123456").doesNotContain("jar-token");
+            assertThat(log).contains("Your routes: 4 file(s)").doesNotContain("it-key-123456").doesNotContain("jar-token");
         }
+    }
+
+    /**
+     * The routes folder an earlier release copied out of its jar (here: the routes of commit
+     * ea4e42c, whose send_session_message went to WATI as a GET with today's Java) is refused at
+     * start with the files named; nothing is served, so nothing is sent.
+     */
+    @Test
+    void anEarlierReleasesRoutesFolderIsRefusedNamingTheFiles() throws Exception {
+        Path old = Files.createDirectories(workDir.resolve("old-routes"));
+        try (var listing = Files.list(Path.of("src/test/resources/earlier-release-routes"))) {
+            for (Path file : listing.toList()) {
+                Files.copy(file, old.resolve(file.getFileName()));
+            }
+        }
+        int port = RunningRuntime.freePort();
+        Path jar = Path.of(System.getProperty("wati.it.jar", "target/wati-camel.jar")).toAbsolutePath();
+        Process process = new ProcessBuilder("java", "-Dwati.routes.dir=" + old, "-Dcamel.server.port=" + port, "-jar", jar.toString())
+                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(workDir.resolve("refused.log").toFile()).start();
+        processes.add(process);
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the runtime exits").isTrue();
+        assertThat(process.exitValue()).isNotZero();
+        String log = Files.readString(workDir.resolve("refused.log"));
+        assertThat(log).contains("redefine what the runtime owns")
+                .contains(old.resolve("wati-action.camel.yaml") + ": route id 'wati-action', endpoint direct:wati-action")
+                .contains(old.resolve("send-session-message.camel.yaml").toString())
+                .contains(old.resolve("actions-api.camel.yaml").toString());
+    }
+
+    /** However the port is set (-D here, with HTTP_PORT naming another), the API and health move together. */
+    @Test
+    void healthMovesWithTheApiPort() throws Exception {
+        int port = RunningRuntime.freePort();
+        startJar(port, Map.of("HTTP_PORT", String.valueOf(RunningRuntime.freePort())), "-Dcamel.server.port=" + port);
+        HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(post(port, "/api/v1/actions", "{}").statusCode()).isEqualTo(400);
     }
 }

@@ -47,22 +47,40 @@ class WorkflowRouteTest {
     }
 
     @Test
-    void directWatiActionTakesHeadersAndGivesTheTaskVariablesKeepingTheCallersHeaders() {
+    void directWatiActionReadsFieldsFromTheBodyOnlyAndGivesTheCallersHeadersBack() {
         ProducerTemplate template = runtime.context().createProducerTemplate();
         Map<String, Object> headers = new LinkedHashMap<>();
-        headers.put("wati_action", "send_session_message");
-        headers.put("api_endpoint", wati.url());
-        headers.put("access_token", "tok-1");
-        headers.put("whatsappNumber", "27821234567");
-        headers.put("messageText", "from a route");
+        // headers that look like task fields are not fields: a caller's HTTP headers must never become them
+        headers.put("messageText", "from a header");
+        headers.put("whatsappNumber", "15550001111");
         headers.put("orderId", "A-17");
+        String fields = "{\"wati_action\": \"send_session_message\", \"api_endpoint\": \"" + wati.url()
+                + "\", \"access_token\": \"tok-1\", \"whatsappNumber\": \"27821234567\", \"messageText\": \"from a route\"}";
 
-        var reply = template.request("direct:wati-action", e -> e.getMessage().setHeaders(headers));
+        var reply = template.request("direct:wati-action", e -> {
+            e.getMessage().setHeaders(headers);
+            e.getMessage().setBody(fields);
+        });
 
         assertThat(reply.getMessage().getBody(Map.class)).containsEntry("task_23001_run", true)
                 .containsEntry("task_23001_run_text", "Successfully sent message.");
-        assertThat(reply.getMessage().getHeader("orderId")).isEqualTo("A-17");
+        assertThat(reply.getMessage().getHeaders()).isEqualTo(headers);
+        assertThat(reply.getVariable("watiResult", io.waticamel.action.TaskResult.class).httpStatus()).isEqualTo(200);
+        assertThat(wati.onlyRequest().rawPath()).isEqualTo("/api/v1/sendSessionMessage/27821234567");
         assertThat(wati.onlyRequest().rawQuery()).isEqualTo("messageText=from%20a%20route");
+    }
+
+    @Test
+    void headersAloneAreNotAnAction() {
+        ProducerTemplate template = runtime.context().createProducerTemplate();
+        var reply = template.request("direct:wati-action", e -> {
+            e.getMessage().setHeader("wati_action", "send_session_message");
+            e.getMessage().setHeader("api_endpoint", wati.url());
+        });
+
+        assertThat(reply.getMessage().getBody(Map.class)).containsEntry("task_23001_run", false)
+                .containsEntry("task_23001_run_text", "Request body is empty: send a JSON object of task fields");
+        assertThat(wati.requests()).isEmpty();
     }
 
     @Test
@@ -88,7 +106,7 @@ class WorkflowRouteTest {
                 .header("X-API-Key", RunningRuntime.API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(new ObjectMapper().writeValueAsString(fields))).build());
 
-        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(response.runText()).isEqualTo("Successfully sent message.");
         assertThat(wati.requests()).extracting(WatiDouble.Recorded::rawPath)
                 .containsExactly("/api/v1/sendSessionFile/27821234567", "/api/v1/sendSessionMessage/27821234567");

@@ -1,5 +1,6 @@
 package io.waticamel.action;
 
+import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,10 +8,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The task fields of one action, as strings, exactly as the caller sent them. Immutable; its
- * {@code toString} never shows the access token, so Camel may log it.
+ * The task fields of one action, as strings, exactly as the caller sent them: a read-only Map, so a
+ * route can read {@code ${body[whatsappNumber]}}. Its {@code toString} never shows the access
+ * token, so Camel may log it.
  */
-public final class ActionFields {
+public final class ActionFields extends AbstractMap<String, String> {
+
+    public static final ActionFields EMPTY = new ActionFields(Map.of());
 
     public static final String DEFAULT_TASK_ID = "23001";
     private static final Pattern TASK_ID = Pattern.compile("[0-9]{1,12}");
@@ -20,6 +24,11 @@ public final class ActionFields {
 
     public ActionFields(Map<String, String> fields) {
         this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    @Override
+    public Set<Map.Entry<String, String>> entrySet() {
+        return fields.entrySet();
     }
 
     /** The value, or null when absent or blank. */

@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -17,28 +15,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
- * Reads the task fields of an action from the message: a JSON object (text, bytes or stream), a
- * {@code Map}, or, when the body is empty, the headers named like task fields. The result is the
- * exchange property {@value #PROPERTY}; the body is cleared so the raw request (token included)
- * does not travel further.
+ * Reads the task fields of an action from a body: a JSON object (text, bytes or stream) or a
+ * {@code Map}. Task fields never come from headers, so a caller's HTTP headers cannot become fields.
  */
 public class ActionReader {
 
-    public static final String PROPERTY = "watiActionFields";
-    /** Exchange property: the wati_action name the router switches on (control characters replaced). */
-    public static final String ACTION_PROPERTY = "watiAction";
-    /** Exchange property: the caller's headers, given back with the result (the WATI call clears them). */
-    public static final String CALLER_HEADERS = "watiCallerHeaders";
     public static final int MAX_FIELD_LENGTH = 8192;
     static final int MAX_NUMBER_SCALE = 64;
-    private static final Set<String> FIELD_NAMES = Set.of("wati_action", "api_endpoint", "access_token",
-            "whatsappNumber", "messageText", "template_name", "broadcast_name", "file_url", "caption", "owner_id",
-            "task_id", "account", "async", "callback_url");
-    private static final Pattern PARAMETER_FIELD = Pattern.compile("parameter_(name|value)_[0-9]{1,4}");
 
     private final ObjectMapper mapper;
 
@@ -54,53 +39,27 @@ public class ActionReader {
                 .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     }
 
-    public void read(Exchange exchange) {
-        Message in = exchange.getMessage();
-        Object body = in.getBody();
+    /**
+     * The task fields of a body: a {@code Map}, or JSON text, bytes or a stream holding one object.
+     * Refuses anything else with a clear reason (and never echoes a value, which may be a token).
+     */
+    public ActionFields read(Object body) {
         ActionFields fields;
         if (body instanceof Map<?, ?> map) {
             fields = fromMap(map);
         } else if (isEmpty(body)) {
-            fields = fromHeaders(in.getHeaders());
-        } else {
-            fields = fromJson(in.getBody(InputStream.class));
-        }
-        exchange.setProperty(CALLER_HEADERS, new LinkedHashMap<>(in.getHeaders()));
-        exchange.setProperty(PROPERTY, fields);
-        exchange.setProperty(ACTION_PROPERTY, fields.action() == null ? null : printable(fields.action()));
-        in.setBody(null);
-        fields.requireValidTaskId();
-    }
-
-    /**
-     * For the HTTP API: the task fields come from the JSON body only, never from request headers or
-     * query parameters (which the HTTP server turns into headers); all of those are dropped here.
-     */
-    public void requireJsonBody(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(java.util.Locale.ROOT);
-        if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
-            // the HTTP server would have parsed the JSON as a form: say what to send instead of a puzzling error
-            throw new ActionRejectedException("Send the task fields as a JSON object with Content-Type: application/json", 415);
-        }
-        byte[] body = in.getBody(byte[].class);
-        if (body == null || body.length == 0) {
             throw new ActionRejectedException("Request body is empty: send a JSON object of task fields");
+        } else if (body instanceof byte[] bytes) {
+            fields = fromJson(new java.io.ByteArrayInputStream(bytes));
+        } else if (body instanceof String text) {
+            fields = fromJson(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } else if (body instanceof InputStream stream) {
+            fields = fromJson(stream);
+        } else {
+            throw new ActionRejectedException("The task fields must be a JSON object or a Map, not " + body.getClass().getSimpleName());
         }
-        in.removeHeaders("*");
-        in.setBody(body);
-    }
-
-    /**
-     * For workflow routes: the JSON body's task fields become headers, so the route can call
-     * {@code direct:wati-action} several times with the same fields, changing only a few.
-     */
-    public void toHeaders(Exchange exchange) {
-        Message in = exchange.getMessage();
-        Object body = in.getBody();
-        ActionFields fields = body instanceof Map<?, ?> map ? fromMap(map) : fromJson(in.getBody(InputStream.class));
-        fields.asMap().forEach(in::setHeader);
-        in.setBody(null);
+        fields.requireValidTaskId();
+        return fields;
     }
 
     ActionFields fromJson(InputStream json) {
@@ -162,19 +121,6 @@ public class ActionReader {
         return new ActionFields(fields);
     }
 
-    ActionFields fromHeaders(Map<String, Object> headers) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        headers.forEach((k, v) -> {
-            // HTTP may change a header name's case: match names case-insensitively, keep the canonical spelling
-            String canonical = FIELD_NAMES.stream().filter(k::equalsIgnoreCase).findFirst()
-                    .orElse(PARAMETER_FIELD.matcher(k.toLowerCase(java.util.Locale.ROOT)).matches() ? k.toLowerCase(java.util.Locale.ROOT) : null);
-            if (v != null && canonical != null) {
-                put(fields, canonical, String.valueOf(v));
-            }
-        });
-        return new ActionFields(fields);
-    }
-
     private static void put(Map<String, String> fields, String name, String value) {
         if (name.length() > 64) {
             throw new ActionRejectedException("Field name is longer than 64 characters");
@@ -205,7 +151,7 @@ public class ActionReader {
     }
 
     /** Field names echoed in errors: control characters shown as '?' so a reply cannot be split. */
-    static String printable(String name) {
+    public static String printable(String name) {
         StringBuilder b = new StringBuilder(Math.min(name.length(), 64));
         name.codePoints().limit(64).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
         return b.toString();

@@ -12,11 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.waticamel.action.ActionFailedException;
-import io.waticamel.action.ActionFields;
-import io.waticamel.action.ActionReader;
 import io.waticamel.action.ActionRejectedException;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public class MediaDownloader {
 
-    public static final String PROPERTY = "watiDownloadedFile";
     private static final Logger LOG = LoggerFactory.getLogger(MediaDownloader.class);
     private static final Pattern DISPOSITION_NAME = Pattern.compile("(?i)filename\\*?=\\s*(?:UTF-8'')?\"?([^\";]+)\"?");
 
@@ -38,18 +33,6 @@ public class MediaDownloader {
     public MediaDownloader(HttpFetcher fetcher, Path tempDir) {
         this.fetcher = fetcher;
         this.tempDir = tempDir;
-    }
-
-    public void download(Exchange exchange) throws IOException {
-        ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
-        DownloadedFile file = download(fields.get("file_url").strip());
-        exchange.setProperty(PROPERTY, file);
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                delete(file.path());
-            }
-        });
     }
 
     public DownloadedFile download(String url) throws IOException {
@@ -125,7 +108,7 @@ public class MediaDownloader {
         return FileNames.safe(name, "file");
     }
 
-    static void delete(Path path) {
+    public static void delete(Path path) {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

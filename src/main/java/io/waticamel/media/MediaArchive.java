@@ -18,14 +18,12 @@ import java.util.UUID;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import io.waticamel.action.ActionFailedException;
 import io.waticamel.action.ActionFields;
-import io.waticamel.action.ActionReader;
 import io.waticamel.action.ActionRejectedException;
-import io.waticamel.action.TaskResults;
 import io.waticamel.files.CountingInputStream;
 import io.waticamel.files.HttpFetcher;
 import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
-import io.waticamel.wati.CredentialsEnricher;
+import io.waticamel.pipeline.Action;
 import io.waticamel.wati.WatiAnswer;
 import io.waticamel.wati.WatiAnswerInterpreter;
 import io.waticamel.wati.WatiCredentials;
@@ -43,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public class MediaArchive {
 
     /** Exchange property: the {@link Download} in progress. */
-    public static final String PROPERTY = "watiMediaDownload";
     static final String BLOB_CONTAINER = "CamelAzureStorageBlobBlobContainerName";
     static final String BLOB_NAME = "CamelAzureStorageBlobBlobName";
     static final String BLOB_SIZE = "CamelAzureStorageBlobBlobUploadSize";
@@ -94,8 +91,9 @@ public class MediaArchive {
 
     /** Everything checked before any network call: fileName, same origin as the endpoint, owner. */
     public void prepare(Exchange exchange) throws IOException, InterruptedException {
-        ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
-        WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
+        Action action = Action.of(exchange);
+        ActionFields fields = action.fields();
+        WatiCredentials credentials = action.credentials();
         String url = fields.get("file_url");
         if (url == null) {
             throw new ActionRejectedException("No file_url provided");
@@ -111,7 +109,7 @@ public class MediaArchive {
         }
         String owner = fields.get("owner_id") != null ? fields.get("owner_id") : defaultOwnerId;
         String ownerId = MediaNames.ownerId(owner);
-        exchange.setProperty(PROPERTY, new Download(ownerId, MediaNames.container(containerPrefix, ownerId), uri.toString(),
+        action.attach(Download.class, new Download(ownerId, MediaNames.container(containerPrefix, ownerId), uri.toString(),
                 sourceFileName));
         store.ensureAvailable();
     }
@@ -121,8 +119,8 @@ public class MediaArchive {
      * and reason. On success the body is the response stream, counted, with the blob headers set.
      */
     public void download(Exchange exchange) throws IOException {
-        Download download = exchange.getProperty(PROPERTY, Download.class);
-        WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
+        Download download = Action.of(exchange).attached(Download.class);
+        WatiCredentials credentials = Action.of(exchange).credentials();
         HttpFetcher.Fetched fetched = fetcher.get("file_url", download.sourceUrl, credentials.authorization(), credentials.endpoint());
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -173,7 +171,7 @@ public class MediaArchive {
 
     /** After the upload: the row's values as headers for the INSERT, and the task response. */
     public void stored(Exchange exchange) {
-        Download download = exchange.getProperty(PROPERTY, Download.class);
+        Download download = Action.of(exchange).attached(Download.class);
         long size = download.counter.count();
         if (size != download.declaredSize) {
             removeBlob(download);
@@ -200,13 +198,13 @@ public class MediaArchive {
         response.put("file_name", download.fileName);
         response.put("size", size);
         response.put("contentType", download.contentType);
-        exchange.setProperty(TaskResults.RESPONSE, response);
+        Action.of(exchange).succeeded("Successfully fetched media.", response);
     }
 
     /** The upload failed: no row; a partial blob is removed. */
     public void storageFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Download download = exchange.getProperty(PROPERTY, Download.class);
+        Download download = Action.of(exchange).attached(Download.class);
         if (e instanceof ActionFailedException failed) {
             throw failed;
         }
@@ -222,7 +220,7 @@ public class MediaArchive {
     /** The row could not be written: the blob is removed, or, if that fails too, the orphan is logged loudly. */
     public void recordFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Download download = exchange.getProperty(PROPERTY, Download.class);
+        Download download = Action.of(exchange).attached(Download.class);
         LOG.warn("Recording file {} failed: {}", download.id, e.toString());
         try {
             removeBlob(download);

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.pipeline.Action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +36,9 @@ public class AccountAlerts {
 
     /** After an action: WATI refusals and unreachable WATI (502) count as failures, a success resets. */
     public void record(org.apache.camel.Exchange exchange) {
-        io.waticamel.action.TaskResult result = exchange.getProperty(io.waticamel.action.TaskResults.PROPERTY,
-                io.waticamel.action.TaskResult.class);
-        io.waticamel.wati.WatiCredentials credentials = exchange.getProperty(io.waticamel.wati.CredentialsEnricher.PROPERTY,
-                io.waticamel.wati.WatiCredentials.class);
+        Action action = exchange.getVariable(Action.VARIABLE, Action.class);
+        io.waticamel.action.TaskResult result = action == null ? null : action.result();
+        io.waticamel.wati.WatiCredentials credentials = action == null ? null : action.credentials();
         if (result != null && credentials != null && (result.run() || result.httpStatus() >= 500)) {
             outcome(credentials.label(), !result.run(), result.runText());
         }

@@ -19,11 +19,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionFields;
-import io.waticamel.action.ActionReader;
+import io.waticamel.pipeline.Action;
 import io.waticamel.action.TaskResult;
-import io.waticamel.action.TaskResults;
 import io.waticamel.security.SecretBox;
-import io.waticamel.wati.CredentialsEnricher;
 import io.waticamel.wati.WatiCredentials;
 import io.waticamel.http.JsonAnswer;
 import org.apache.camel.Exchange;
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public class DeadLetters {
 
-    /** Exchange property: the dead letter being replayed (a new failure updates it instead of adding one). */
+    /** Exchange variable: the dead letter being replayed (a new failure updates it instead of adding one). */
     public static final String REPLAY_OF = "watiReplayOf";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final String COLUMNS = "id, action, account, fields_json, token_encrypted, error, http_status, attempts, status, replays, created_at, updated_at";
@@ -52,21 +50,27 @@ public class DeadLetters {
         this.secrets = secrets;
     }
 
+    /** The key that encrypts kept tokens: the outbox keeps its tokens with it too. */
+    public SecretBox secrets() {
+        return secrets;
+    }
+
     /** In wati-action, after the task result of a failure that may succeed later: keep the action. */
     public void store(Exchange exchange) throws SQLException, JsonProcessingException {
-        ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
-        TaskResult result = exchange.getProperty(TaskResults.PROPERTY, TaskResult.class);
-        if (fields == null || result == null) {
+        Action action = exchange.getVariable(Action.VARIABLE, Action.class);
+        if (action == null || action.result() == null) {
             return;
         }
-        WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
+        ActionFields fields = action.fields();
+        TaskResult result = action.result();
+        WatiCredentials credentials = action.credentials();
         Map<String, String> kept = new LinkedHashMap<>(fields.asMap());
         String token = kept.remove("access_token");
         String encrypted = token == null || token.isBlank() ? null : secrets.encrypt(token);
         String account = credentials != null ? credentials.label() : String.valueOf(fields.get("account"));
-        int attempts = exchange.getProperty(TaskResults.ATTEMPTS, 1, Integer.class);
+        int attempts = action.attempts();
         Timestamp now = Timestamp.from(Instant.now());
-        String replayOf = exchange.getProperty(REPLAY_OF, String.class);
+        String replayOf = exchange.getVariable(REPLAY_OF, String.class);
         try (Connection c = db.getConnection()) {
             if (replayOf != null) {
                 try (PreparedStatement s = c.prepareStatement("UPDATE dead_letters SET error = ?, http_status = ?, attempts = ?, "
@@ -83,7 +87,6 @@ public class DeadLetters {
             }
             String id = insert(c, String.valueOf(fields.action()), account, mapper.writeValueAsString(kept), encrypted,
                     result.runText(), result.httpStatus(), attempts);
-            exchange.setProperty("watiDeadLetterId", id);
             LOG.warn("Dead letter {}: {} via {} after {} attempt(s): {}", id, fields.action(), account, attempts, result.runText());
         }
     }
@@ -136,13 +139,13 @@ public class DeadLetters {
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setBody(fields);
-        exchange.setProperty(REPLAY_OF, id);
+        exchange.setVariable(REPLAY_OF, id);
     }
 
     /** After a replay: a success resolves the letter; the answer reports the outcome. */
     public void replayed(Exchange exchange) throws SQLException, JsonProcessingException {
-        String id = exchange.getProperty(REPLAY_OF, String.class);
-        TaskResult result = exchange.getProperty(TaskResults.PROPERTY, TaskResult.class);
+        String id = exchange.getVariable(REPLAY_OF, String.class);
+        TaskResult result = Action.of(exchange).result();
         if (result.run()) {
             try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
                     "UPDATE dead_letters SET status = 'resolved', replays = replays + 1, updated_at = ? WHERE id = ?")) {

@@ -17,7 +17,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.waticamel.http.JsonAnswer;
-import io.waticamel.security.ApiKeyGuard;
+import io.waticamel.pipeline.ActionSteps;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -59,12 +59,12 @@ public class Idempotency {
         }
         byte[] body = in.getBody(byte[].class);
         in.setBody(body);
-        String keyHash = sha256(exchange.getProperty(ApiKeyGuard.PROPERTY, "", String.class) + "\n" + key);
+        String keyHash = sha256(in.getHeader(ActionSteps.CALLER_HEADER, "", String.class) + "\n" + key);
         String requestHash = sha256(body == null ? "" : new String(body, StandardCharsets.UTF_8));
         Instant now = Instant.now();
         try (Connection c = db.getConnection()) {
             if (claim(c, keyHash, requestHash, now)) {
-                exchange.setProperty(CLAIMED, keyHash);
+                exchange.setVariable(CLAIMED, keyHash);
                 return;
             }
             try (PreparedStatement s = c.prepareStatement("SELECT request_hash, state, response_status, response_body, created_at, "
@@ -74,7 +74,7 @@ public class Idempotency {
                     if (!rs.next()) {
                         // removed in between (expired or a 429): try once more
                         if (claim(c, keyHash, requestHash, now)) {
-                            exchange.setProperty(CLAIMED, keyHash);
+                            exchange.setVariable(CLAIMED, keyHash);
                             return;
                         }
                         stop(exchange, 409, "A request with this Idempotency-Key is still running");
@@ -85,7 +85,7 @@ public class Idempotency {
                             && rs.getTimestamp("created_at").toInstant().isBefore(now.minus(runningTimeout));
                     if (expired || stale) {
                         if (takeOver(c, keyHash, requestHash, now)) {
-                            exchange.setProperty(CLAIMED, keyHash);
+                            exchange.setVariable(CLAIMED, keyHash);
                             return;
                         }
                         stop(exchange, 409, "A request with this Idempotency-Key is still running");
@@ -109,7 +109,7 @@ public class Idempotency {
 
     /** After the answer is ready: keep it for repeats (a 429 releases the key instead). */
     public void complete(Exchange exchange) throws SQLException {
-        String keyHash = exchange.getProperty(CLAIMED, String.class);
+        String keyHash = exchange.getVariable(CLAIMED, String.class);
         if (keyHash == null) {
             return;
         }

@@ -24,13 +24,11 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionFields;
-import io.waticamel.action.ActionReader;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.action.TaskResult;
-import io.waticamel.action.TaskResults;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.security.SecretBox;
-import io.waticamel.wati.CredentialsEnricher;
+import io.waticamel.pipeline.Action;
 import io.waticamel.http.JsonAnswer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -47,14 +45,13 @@ import org.slf4j.LoggerFactory;
  */
 public class Outbox {
 
-    public static final String PROPERTY = "watiOutboxId";
+    /** Exchange variable: the outbox row of the async action being sent. */
+    public static final String VARIABLE = "watiOutboxId";
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     private final DataSource db;
     private final SecretBox secrets;
     private final DeadLetters deadLetters;
-    private final ActionReader reader;
-    private final CredentialsEnricher credentials;
     private final UrlGuard callbackGuard;
     private final String instanceId;
     private final Duration lease;
@@ -62,13 +59,11 @@ public class Outbox {
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient callbacks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    public Outbox(DataSource db, SecretBox secrets, DeadLetters deadLetters, ActionReader reader, CredentialsEnricher credentials,
+    public Outbox(DataSource db, SecretBox secrets, DeadLetters deadLetters,
             UrlGuard callbackGuard, String instanceId, Duration lease, int batchSize) {
         this.db = db;
         this.secrets = secrets;
         this.deadLetters = deadLetters;
-        this.reader = reader;
-        this.credentials = credentials;
         this.callbackGuard = callbackGuard;
         this.instanceId = instanceId;
         this.lease = lease;
@@ -88,13 +83,10 @@ public class Outbox {
 
     /** Stores the action durably, then answers 202 with its id. Refuses (400) what can never run. */
     public void accept(Exchange exchange) throws Exception {
-        reader.requireJsonBody(exchange);
-        reader.read(exchange);
-        ActionFields fields = exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
+        ActionFields fields = Action.of(exchange).fields();
         if (fields.action() == null) {
             throw new ActionRejectedException("No wati_action provided");
         }
-        credentials.resolve(fields);
         String callback = fields.get("callback_url");
         if (callback != null) {
             callbackGuard.check("callback_url", callback.strip());
@@ -171,14 +163,14 @@ public class Outbox {
         if (tokenEncrypted != null) {
             fields.put("access_token", secrets.decrypt(tokenEncrypted));
         }
-        exchange.setProperty(PROPERTY, id);
+        exchange.setVariable(VARIABLE, id);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(fields);
     }
 
     /** In wati-http, just before WATI is called: from here on a crash means "outcome unknown". */
     public void markSending(Exchange exchange) throws SQLException {
-        String id = exchange.getProperty(PROPERTY, String.class);
+        String id = exchange.getVariable(VARIABLE, String.class);
         if (id == null) {
             return;
         }
@@ -192,8 +184,8 @@ public class Outbox {
 
     /** Worker: the task result is stored (state done) and sent to the callback URL, if any. */
     public void finish(Exchange exchange) throws Exception {
-        String id = exchange.getProperty(PROPERTY, String.class);
-        TaskResult result = exchange.getProperty(TaskResults.PROPERTY, TaskResult.class);
+        String id = exchange.getVariable(VARIABLE, String.class);
+        TaskResult result = Action.of(exchange).result();
         String callback;
         try (Connection c = db.getConnection()) {
             try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET state = 'done', result_status = ?, result_json = ?, "

@@ -6,18 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionFields;
-import io.waticamel.action.ActionReader;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.action.NumberedParameters;
 import io.waticamel.files.DownloadedFile;
-import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.hc.client5.http.entity.mime.FileBody;
 import org.apache.hc.client5.http.entity.mime.HttpMultipartMode;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
@@ -26,32 +24,21 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 
 /**
- * Builds the exact WATI v1 request of each send action from the validated task fields: sets the
- * camel-http request ({@code CamelHttpUri}, raw query, method, Authorization, User-Agent, body).
+ * Builds the exact WATI V1 request ({@link WatiCall}) of each action from its validated task fields
+ * and credentials; refuses (400) what WATI would refuse or misread.
  */
 public class WatiRequests {
 
-    /** Exchange property: the WATI operation being called, for logs and results. */
-    public static final String OPERATION = "watiOperation";
-    /** Exchange property: the recipient number masked for logs. */
-    public static final String MASKED_NUMBER = "watiMaskedNumber";
-    /** Exchange property: the {@link WatiCall} to send (again, on a retry). */
-    public static final String REQUEST = "watiRequest";
-    /** Exchange property: the WATI account the throttle counts against. */
-    public static final String THROTTLE_KEY = "watiThrottleKey";
     public static final int MAX_MESSAGE_LENGTH = 4096;
     public static final int MAX_TEMPLATE_NAME_LENGTH = 512;
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]{1,64})}");
+    private static final Pattern OPERATION_PATH = Pattern.compile("[A-Za-z0-9_./{}-]{1,256}");
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
-    private final String userAgent;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public WatiRequests(String userAgent) {
-        this.userAgent = userAgent;
-    }
-
-    public void sendSessionMessage(Exchange exchange) {
-        ActionFields fields = fields(exchange);
-        String number = number(exchange, fields);
+    public WatiCall sendSessionMessage(ActionFields fields, WatiCredentials credentials) {
+        String number = PhoneNumbers.normalise(fields.get("whatsappNumber"));
         String text = fields.raw("messageText");
         if (text == null || text.isBlank()) {
             throw new ActionRejectedException("No messageText provided");
@@ -59,12 +46,11 @@ public class WatiRequests {
         if (text.codePointCount(0, text.length()) > MAX_MESSAGE_LENGTH) {
             throw new ActionRejectedException("messageText is longer than " + MAX_MESSAGE_LENGTH + " characters");
         }
-        prepare(exchange, "sendSessionMessage/" + number, "messageText=" + encode(text), null, null);
+        return post(credentials, "sendSessionMessage/" + number, number, "messageText=" + encode(text), null, null);
     }
 
-    public void sendTemplateMessage(Exchange exchange) {
-        ActionFields fields = fields(exchange);
-        String number = number(exchange, fields);
+    public WatiCall sendTemplateMessage(ActionFields fields, WatiCredentials credentials) {
+        String number = PhoneNumbers.normalise(fields.get("whatsappNumber"));
         String template = fields.get("template_name");
         if (template == null) {
             throw new ActionRejectedException("No template_name provided");
@@ -80,35 +66,31 @@ public class WatiRequests {
         body.put("template_name", template);
         body.put("broadcast_name", broadcast);
         body.put("parameters", NumberedParameters.collect(fields, false));
-        prepare(exchange, "sendTemplateMessage", "whatsappNumber=" + number, "application/json", json(body));
+        return post(credentials, "sendTemplateMessage", number, "whatsappNumber=" + number, "application/json", json(body));
     }
 
-    public void updateContact(Exchange exchange) {
-        ActionFields fields = fields(exchange);
-        String number = number(exchange, fields);
+    public WatiCall updateContact(ActionFields fields, WatiCredentials credentials) {
+        String number = PhoneNumbers.normalise(fields.get("whatsappNumber"));
         List<NumberedParameters.Parameter> attributes = NumberedParameters.collect(fields, true);
         if (attributes.isEmpty()) {
             throw new ActionRejectedException("No contact attributes provided: send parameter_name_N / parameter_value_N pairs");
         }
-        prepare(exchange, "updateContactAttributes/" + number, null, "application/json",
+        return post(credentials, "updateContactAttributes/" + number, number, null, "application/json",
                 json(Map.of("customParams", attributes)));
     }
 
-    /** Checks what send_session_file needs before anything is downloaded. */
-    public void validateSessionFile(Exchange exchange) {
-        ActionFields fields = fields(exchange);
-        number(exchange, fields);
+    /** Checks what send_session_file needs before anything is downloaded; returns the file_url. */
+    public String validateSessionFile(ActionFields fields) {
+        PhoneNumbers.normalise(fields.get("whatsappNumber"));
         if (fields.get("file_url") == null) {
             throw new ActionRejectedException("No file_url provided");
         }
-        UrlGuard.requireHttp("file_url", fields.get("file_url").strip());
+        return UrlGuard.requireHttp("file_url", fields.get("file_url").strip()).toString();
     }
 
     /** Multipart from the downloaded temporary file: WATI gets a Content-Length and nothing is held in memory. */
-    public void sendSessionFile(Exchange exchange) {
-        ActionFields fields = fields(exchange);
-        String number = number(exchange, fields);
-        DownloadedFile file = exchange.getProperty(MediaDownloader.PROPERTY, DownloadedFile.class);
+    public WatiCall sendSessionFile(ActionFields fields, WatiCredentials credentials, DownloadedFile file) {
+        String number = PhoneNumbers.normalise(fields.get("whatsappNumber"));
         String caption = fields.raw("caption");
         if (caption == null || caption.isBlank()) {
             // WATI shows a captionless document as "untitled"
@@ -131,57 +113,86 @@ public class WatiRequests {
                 return contentType;
             }
         };
-        prepare(exchange, "sendSessionFile/" + number, caption == null ? null : "caption=" + encode(caption), null, entity);
+        return post(credentials, "sendSessionFile/" + number, number, caption == null ? null : "caption=" + encode(caption), null,
+                entity);
     }
 
     /**
-     * Keeps the request in the exchange property {@value #REQUEST}: {@link #apply} puts it on the
-     * message before every attempt, so a retry sends exactly the same request.
+     * Any WATI V1 operation the runtime does not wrap (the generic {@code direct:wati-call}).
+     * {@code {name}} in the path or query is replaced by that task field, percent-encoded, and
+     * {@code {whatsappNumber}} by the checked number, so a field's value can never change the
+     * request's shape.
+     *
+     * @param path  the operation after {@code /api/v1/}, e.g. {@code getContacts} or {@code addContact/{whatsappNumber}}
+     * @param query e.g. {@code pageSize={pageSize}&pageNumber=1}, or null
+     * @param body  the JSON body: a Map or JsonNode, or JSON text in which {@code "{name}"} is replaced by
+     *              that field's value escaped for a JSON string; or null
      */
-    private void prepare(Exchange exchange, String operationPath, String rawQuery, String contentType, Object body) {
-        WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
-        exchange.setProperty(REQUEST, new WatiCall(WatiEndpoints.operation(credentials.endpoint(), operationPath), rawQuery,
-                contentType, body, credentials.authorization()));
-        exchange.setProperty(OPERATION, operationPath.contains("/") ? operationPath.substring(0, operationPath.indexOf('/')) : operationPath);
-        exchange.setProperty(THROTTLE_KEY, credentials.throttleKey());
-    }
-
-    /** The camel-http request of this attempt: every other header removed, so nothing else reaches WATI. */
-    public void apply(Exchange exchange) {
-        WatiCall call = exchange.getProperty(REQUEST, WatiCall.class);
-        Message message = exchange.getMessage();
-        // Camel keeps the redelivery counter in headers: keep those (camel-http never sends Camel* headers)
-        message.removeHeaders("*", "CamelRedeliver*");
-        // no CamelHttpMethod header: call-wati's endpoint fixes POST (a String header cost a type-converter miss per call)
-        message.setHeader(Exchange.HTTP_URI, call.uri());
-        if (call.rawQuery() != null) {
-            message.setHeader(Exchange.HTTP_RAW_QUERY, call.rawQuery());
+    public WatiCall generic(ActionFields fields, WatiCredentials credentials, String method, String path, String query, Object body) {
+        String verb = method == null || method.isBlank() ? "POST" : method.strip().toUpperCase(java.util.Locale.ROOT);
+        if (!METHODS.contains(verb)) {
+            throw new ActionRejectedException("watiMethod must be one of GET, POST, PUT, PATCH, DELETE");
         }
-        message.setHeader("Authorization", call.authorization());
-        message.setHeader("User-Agent", userAgent);
-        message.setHeader("Accept", "application/json");
-        if (call.contentType() != null) {
-            message.setHeader(Exchange.CONTENT_TYPE, call.contentType());
+        if (path == null || !OPERATION_PATH.matcher(path.strip()).matches() || path.contains("..") || path.startsWith("/")) {
+            throw new ActionRejectedException("watiPath must be a WATI V1 operation such as getContacts or addContact/{whatsappNumber}");
         }
-        message.setBody(call.body());
+        String[] recipient = {"-"};
+        String operationPath = fill(path.strip(), fields, recipient);
+        String rawQuery = query == null || query.isBlank() ? null : fill(query.strip(), fields, recipient);
+        byte[] json = body == null ? null : body instanceof String text ? fillJson(text, fields).getBytes(StandardCharsets.UTF_8)
+                : json(body);
+        String operation = operationPath.contains("/") ? operationPath.substring(0, operationPath.indexOf('/')) : operationPath;
+        return new WatiCall(verb, WatiEndpoints.operation(credentials.endpoint(), operationPath), rawQuery,
+                json == null ? null : "application/json", json, credentials.authorization(), operation, recipient[0]);
     }
 
-    /** One WATI request; the body is repeatable (bytes, or a multipart of a file). toString hides the token. */
-    public record WatiCall(String uri, String rawQuery, String contentType, Object body, String authorization) {
-        @Override
-        public String toString() {
-            return "WatiCall[POST " + uri + "]";
+    /** {@code {name}} in JSON text becomes the field's value escaped for a JSON string (write it inside quotes). */
+    private String fillJson(String template, ActionFields fields) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String value = name.equals("whatsappNumber") ? PhoneNumbers.normalise(fields.get(name)) : fields.raw(name);
+            if (value == null || name.equals("access_token")) {
+                throw new ActionRejectedException("No " + name + " provided");
+            }
+            String quoted = new String(json(value), StandardCharsets.UTF_8);
+            m.appendReplacement(out, Matcher.quoteReplacement(quoted.substring(1, quoted.length() - 1)));
         }
+        m.appendTail(out);
+        return out.toString();
     }
 
-    private static ActionFields fields(Exchange exchange) {
-        return exchange.getProperty(ActionReader.PROPERTY, ActionFields.class);
+    private static String fill(String template, ActionFields fields, String[] recipient) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String value;
+            if (name.equals("whatsappNumber")) {
+                value = PhoneNumbers.normalise(fields.get("whatsappNumber"));
+                recipient[0] = PhoneNumbers.mask(value);
+            } else {
+                value = fields.raw(name);
+                if (value == null || value.isBlank() || name.equals("access_token")) {
+                    throw new ActionRejectedException("No " + name + " provided");
+                }
+                value = encode(value.strip());
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        if (out.indexOf("{") >= 0 || out.indexOf("}") >= 0 || out.indexOf(" ") >= 0) {
+            throw new ActionRejectedException("watiPath and watiQuery may only hold {fieldName} placeholders");
+        }
+        return out.toString();
     }
 
-    private static String number(Exchange exchange, ActionFields fields) {
-        String number = PhoneNumbers.normalise(fields.get("whatsappNumber"));
-        exchange.setProperty(MASKED_NUMBER, PhoneNumbers.mask(number));
-        return number;
+    private static WatiCall post(WatiCredentials credentials, String operationPath, String number, String rawQuery,
+            String contentType, Object body) {
+        String operation = operationPath.contains("/") ? operationPath.substring(0, operationPath.indexOf('/')) : operationPath;
+        return new WatiCall("POST", WatiEndpoints.operation(credentials.endpoint(), operationPath), rawQuery, contentType, body,
+                credentials.authorization(), operation, PhoneNumbers.mask(number));
     }
 
     /** Percent-encoding for a query value: UTF-8, space as %20 (a '+' would be ambiguous). */

@@ -50,12 +50,20 @@ class ActionReaderTest {
     }
 
     @Test
-    void headersGiveOnlyTaskFields() {
-        ActionFields fields = reader.fromHeaders(Map.of("wati_action", "send_session_message", "parameter_name_1", "a",
-                "CamelHttpUri", "/x", "X-API-Key", "k"));
-        assertThat(fields.asMap()).containsOnlyKeys("wati_action", "parameter_name_1");
-        assertThat(reader.fromHeaders(Map.of("whatsappnumber", "1", "Parameter_Value_2", "v")).asMap())
-                .containsOnlyKeys("whatsappNumber", "parameter_value_2");
+    void bodiesOfEveryShapeGiveTheSameFields() {
+        String json = "{\"wati_action\": \"send_session_message\", \"task_id\": 7}";
+        assertThat(reader.read(json)).isEqualTo(Map.of("wati_action", "send_session_message", "task_id", "7"));
+        assertThat(reader.read(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(reader.read(json));
+        assertThat(reader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)))).isEqualTo(reader.read(json));
+        assertThat(reader.read(Map.of("wati_action", "send_session_message", "task_id", 7))).isEqualTo(reader.read(json));
+    }
+
+    @Test
+    void emptyOrOtherBodiesAreRefusedWithAReason() {
+        assertThatThrownBy(() -> reader.read(null)).hasMessage("Request body is empty: send a JSON object of task fields");
+        assertThatThrownBy(() -> reader.read("  ")).hasMessage("Request body is empty: send a JSON object of task fields");
+        assertThatThrownBy(() -> reader.read(42)).hasMessage("The task fields must be a JSON object or a Map, not Integer");
+        assertThatThrownBy(() -> reader.read("{\"task_id\": \"x1\"}")).hasMessageStartingWith("Invalid task_id");
     }
 
     @Test

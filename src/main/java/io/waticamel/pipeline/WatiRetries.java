@@ -1,12 +1,12 @@
-package io.waticamel.wati;
+package io.waticamel.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.atomic.AtomicLong;
 
+import io.waticamel.wati.WatiRetryableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -29,7 +29,6 @@ public class WatiRetries implements Processor {
     private final long initialDelayMs;
     private final double multiplier;
     private final long maxDelayMs;
-    private final AtomicLong retries = new AtomicLong();
 
     public WatiRetries(int maxAttempts, long initialDelayMs, double multiplier, long maxDelayMs) {
         this.maxAttempts = Math.max(1, maxAttempts);
@@ -48,6 +47,8 @@ public class WatiRetries implements Processor {
         policy.setMaximumRedeliveryDelay(maxDelayMs);
         policy.setUseCollisionAvoidance(true);
         policy.setCollisionAvoidanceFactor(0.15);
+        // the wait runs on Camel's scheduler, not on the thread of the call
+        policy.setAsyncDelayedRedelivery(true);
         policy.setLogRetryAttempted(false);
         policy.setLogExhausted(false);
         policy.setLogStackTrace(false);
@@ -78,22 +79,12 @@ public class WatiRetries implements Processor {
     /** onRedelivery: one log line and one count per new attempt (no token, number masked). */
     @Override
     public void process(Exchange exchange) {
-        retries.incrementAndGet();
         int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        WatiCredentials credentials = exchange.getProperty(CredentialsEnricher.PROPERTY, WatiCredentials.class);
-        LOG.warn("Retrying WATI {} to {} via {}: attempt {} of {} after {}", exchange.getProperty(WatiRequests.OPERATION),
-                exchange.getProperty(WatiRequests.MASKED_NUMBER, "-", String.class), credentials == null ? "-" : credentials.label(),
-                attempt, maxAttempts, cause == null ? "a failure" : cause.getMessage());
-    }
-
-    public long retryCount() {
-        return retries.get();
-    }
-
-    public int maxAttempts() {
-        return maxAttempts;
+        Action action = Action.of(exchange);
+        LOG.warn("Retrying WATI {} to {} via {}: attempt {} of {} after {}", action.call().operation(), action.recipient(),
+                action.account(), attempt, maxAttempts, cause == null ? "a failure" : cause.getMessage());
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date, in milliseconds, capped; null when absent or unreadable. */

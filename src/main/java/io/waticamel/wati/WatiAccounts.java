@@ -5,20 +5,17 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.waticamel.action.ActionFields;
-import io.waticamel.action.ActionReader;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.security.SecretMasking;
-import org.apache.camel.Exchange;
 
 /**
  * The one place an action gets its WATI credentials: a named account from configuration
  * ({@code wati.accounts.<name>.endpoint} / {@code .token}), or the request's {@code api_endpoint}
- * and {@code access_token}. Sets the exchange property {@value #PROPERTY}.
+ * and {@code access_token}.
  */
-public class CredentialsEnricher {
+public class WatiAccounts {
 
-    public static final String PROPERTY = "watiCredentials";
     private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     private final Function<String, Optional<String>> configuration;
@@ -29,13 +26,9 @@ public class CredentialsEnricher {
      * @param endpointGuard checks a request's api_endpoint (private and local hosts refused unless allowed);
      *                      configured accounts are the operator's choice and not checked
      */
-    public CredentialsEnricher(Function<String, Optional<String>> configuration, UrlGuard endpointGuard) {
+    public WatiAccounts(Function<String, Optional<String>> configuration, UrlGuard endpointGuard) {
         this.configuration = configuration;
         this.endpointGuard = endpointGuard;
-    }
-
-    public void enrich(Exchange exchange) {
-        exchange.setProperty(PROPERTY, resolve(exchange.getProperty(ActionReader.PROPERTY, ActionFields.class)));
     }
 
     public WatiCredentials resolve(ActionFields fields) {

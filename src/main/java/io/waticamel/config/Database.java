@@ -1,4 +1,4 @@
-package io.waticamel;
+package io.waticamel.config;
 
 import javax.sql.DataSource;
 

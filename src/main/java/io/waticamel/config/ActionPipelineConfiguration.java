@@ -1,0 +1,119 @@
+package io.waticamel.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import io.vertx.core.VertxOptions;
+import io.waticamel.action.ActionReader;
+import io.waticamel.files.HttpFetcher;
+import io.waticamel.files.MediaDownloader;
+import io.waticamel.files.UrlGuard;
+import io.waticamel.pipeline.ActionApi;
+import io.waticamel.pipeline.ActionRequests;
+import io.waticamel.pipeline.ActionRoutes;
+import io.waticamel.pipeline.ActionSteps;
+import io.waticamel.pipeline.WatiCallSteps;
+import io.waticamel.pipeline.WatiRetries;
+import io.waticamel.pipeline.WatiThrottle;
+import io.waticamel.wati.WatiAccounts;
+import io.waticamel.wati.WatiRequests;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.builder.NoErrorHandlerBuilder;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+
+/** The beans of the action pipeline (direct:wati-action, direct:wati-call), named as the route files call them. */
+public class ActionPipelineConfiguration implements CamelConfiguration {
+
+    /** {@code wati-camel/<version>}: WATI's CDN has refused library-default agents. */
+    public static final String USER_AGENT = "wati-camel/" + version();
+
+    /**
+     * Errors by configuration: a route that names no error handler of its own (any route file's
+     * included) hands its errors back to the route that called it, so wati-action answers every
+     * failure of an action once, and nothing is logged twice.
+     */
+    @Override
+    public void configure(CamelContext context) {
+        context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerBuilder());
+    }
+
+    /**
+     * The embedded HTTP server's Vert.x (platform-http looks it up): its worker pool runs the routes
+     * of each API call, blocking while an action waits for WATI or for its account's throttle turn.
+     */
+    @BindToRegistry
+    public VertxOptions vertxOptions(@PropertyInject("wati.http.server-worker-threads") int workers) {
+        return new VertxOptions().setWorkerPoolSize(workers);
+    }
+
+    @BindToRegistry
+    public ActionSteps actions(CamelContext context, @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts) {
+        return new ActionSteps(new ActionReader(), watiAccounts(context, allowPrivateHosts), new ActionRoutes(context));
+    }
+
+    @BindToRegistry
+    public ActionRequests watiRequests(@PropertyInject("wati.data.dir") String dataDir,
+            @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
+            @PropertyInject("wati.http.connect-timeout-ms") int connectTimeoutMs,
+            @PropertyInject("wati.http.read-timeout-ms") int readTimeoutMs) {
+        HttpFetcher fetcher = new HttpFetcher(new UrlGuard(allowPrivateHosts), connectTimeoutMs, readTimeoutMs, USER_AGENT);
+        return new ActionRequests(new WatiRequests(), new MediaDownloader(fetcher, Path.of(dataDir, "tmp")));
+    }
+
+    @BindToRegistry
+    public WatiCallSteps watiCall() {
+        return new WatiCallSteps(new WatiRequests(), USER_AGENT);
+    }
+
+    @BindToRegistry
+    public WatiThrottle watiThrottle(CamelContext context, @PropertyInject("wati.throttle.per-second") int perSecond,
+            @PropertyInject("wati.throttle.max-wait-ms") long maxWaitMs) {
+        return new WatiThrottle(perSecond, maxWaitMs, key -> context.getPropertiesComponent().resolveProperty(key)
+                .filter(v -> !v.isBlank()));
+    }
+
+    /** Logs every retry (onRedelivery) and checks WATI's answers for retryable statuses. */
+    @BindToRegistry
+    public WatiRetries watiRetries(@PropertyInject("wati.retry.max-attempts") int maxAttempts,
+            @PropertyInject("wati.retry.initial-delay-ms") long initialDelayMs,
+            @PropertyInject("wati.retry.multiplier") double multiplier,
+            @PropertyInject("wati.retry.max-delay-ms") long maxDelayMs) {
+        return new WatiRetries(maxAttempts, initialDelayMs, multiplier, maxDelayMs);
+    }
+
+    @BindToRegistry
+    public RedeliveryPolicy watiRetryPolicy(@PropertyInject("wati.retry.max-attempts") int maxAttempts,
+            @PropertyInject("wati.retry.initial-delay-ms") long initialDelayMs,
+            @PropertyInject("wati.retry.multiplier") double multiplier,
+            @PropertyInject("wati.retry.max-delay-ms") long maxDelayMs) {
+        return watiRetries(maxAttempts, initialDelayMs, multiplier, maxDelayMs).policy();
+    }
+
+    @BindToRegistry
+    public ActionApi actionApi() {
+        return new ActionApi();
+    }
+
+    /** Named accounts from configuration (file, environment, -D), or the request's endpoint (SSRF-checked) and token. */
+    static WatiAccounts watiAccounts(CamelContext context, boolean allowPrivateHosts) {
+        return new WatiAccounts(key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()),
+                new UrlGuard(allowPrivateHosts));
+    }
+
+    static String version() {
+        try (InputStream in = ActionPipelineConfiguration.class.getResourceAsStream("/wati-camel-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+}

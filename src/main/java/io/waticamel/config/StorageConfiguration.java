@@ -1,0 +1,96 @@
+package io.waticamel.config;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.waticamel.files.UrlGuard;
+import io.waticamel.media.FileRecords;
+import io.waticamel.reliability.AccountAlerts;
+import io.waticamel.reliability.DeadLetters;
+import io.waticamel.reliability.Idempotency;
+import io.waticamel.reliability.Outbox;
+import io.waticamel.security.SecretBox;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.PropertyInject;
+
+/**
+ * The database and what is kept in it: dead letters, idempotency keys, the async outbox, file
+ * records. Camel Main calls a factory method twice (injection, then configuration loading): the
+ * data source and the secret key are made once and shared.
+ */
+public class StorageConfiguration implements CamelConfiguration {
+
+    private HikariDataSource dataSource;
+    private DeadLetters deadLetters;
+
+    /** Opened and migrated once, closed with Camel. */
+    @BindToRegistry(value = "watiDataSource", destroyMethod = "close")
+    public synchronized DataSource watiDataSource(@PropertyInject("wati.db.url") String url,
+            @PropertyInject("wati.db.user") String user, @PropertyInject("wati.db.password") String password,
+            @PropertyInject("wati.db.pool-size") int poolSize) {
+        if (dataSource == null) {
+            dataSource = Database.open(url, user, password, poolSize);
+        }
+        return dataSource;
+    }
+
+    /** One store for wati-action's failures and the outbox's crash recovery; tokens encrypted with wati.secret-key or a generated key file. */
+    @BindToRegistry
+    public synchronized DeadLetters deadLetters(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
+            @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
+            @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir) throws IOException {
+        if (deadLetters == null) {
+            deadLetters = new DeadLetters(watiDataSource(url, user, password, poolSize),
+                    SecretBox.configuredOrGenerated(secretKey, Path.of(dataDir, "secret-key")));
+        }
+        return deadLetters;
+    }
+
+    @BindToRegistry
+    public Idempotency idempotency(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
+            @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
+            @PropertyInject("wati.idempotency.ttl") String ttl,
+            @PropertyInject("wati.idempotency.running-timeout") String runningTimeout) {
+        return new Idempotency(watiDataSource(url, user, password, poolSize), Idempotency.duration(ttl),
+                Idempotency.duration(runningTimeout));
+    }
+
+    @BindToRegistry
+    public Outbox outbox(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
+            @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
+            @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir,
+            @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
+            @PropertyInject("wati.instance-id") String instanceId, @PropertyInject("wati.outbox.lease") String lease,
+            @PropertyInject("wati.outbox.batch-size") int batchSize) throws IOException {
+        DeadLetters letters = deadLetters(url, user, password, poolSize, secretKey, dataDir);
+        return new Outbox(watiDataSource(url, user, password, poolSize), letters.secrets(), letters, new UrlGuard(allowPrivateHosts),
+                instanceId, Idempotency.duration(lease), batchSize);
+    }
+
+    /** The threads that send async actions from the outbox. */
+    @BindToRegistry(value = "outboxWorkers", destroyMethod = "shutdown")
+    public ExecutorService outboxWorkers(@PropertyInject("wati.outbox.workers") int workers) {
+        return Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "outbox-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @BindToRegistry
+    public AccountAlerts accountAlerts(@PropertyInject("wati.alerts.after-failures") int afterFailures,
+            @PropertyInject("wati.alerts.webhook-url") String webhookUrl) {
+        return new AccountAlerts(afterFailures, webhookUrl);
+    }
+
+    @BindToRegistry
+    public FileRecords fileRecords() {
+        return new FileRecords();
+    }
+}

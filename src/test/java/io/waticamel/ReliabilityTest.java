@@ -52,6 +52,11 @@ class ReliabilityTest {
         properties.put("wati.throttle.accounts.busy.per-second", "10");
         properties.put("wati.throttle.accounts.calm.per-second", "10");
         properties.put("wati.throttle.accounts.tiny.per-second", "1");
+        for (String rate : new String[] {"5", "50"}) {
+            properties.put("wati.accounts.rate" + rate + ".endpoint", wati.url() + "/rate" + rate);
+            properties.put("wati.accounts.rate" + rate + ".token", "rate-token-" + rate);
+            properties.put("wati.throttle.accounts.rate" + rate + ".per-second", rate);
+        }
         properties.put("wati.throttle.max-wait-ms", "3000");
         properties.put("wati.alerts.after-failures", "3");
         properties.put("wati.alerts.webhook-url", alerts.url() + "/alerts");
@@ -278,5 +283,44 @@ class ReliabilityTest {
         } finally {
             callers.shutdownNow();
         }
+    }
+
+    /**
+     * WATI counts calls per window: whatever the burst, no one-second window sees more calls of an
+     * account than its rate (one more where a call sits exactly on the window's edge), at 5/s and
+     * at 50/s, measured from the arrival times at the WATI double.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {5, 50})
+    void noOneSecondWindowSeesMoreThanTheRate(int rate) throws Exception {
+        // more than a second's worth (the test client multiplexes at most 100 calls on one HTTP/2 connection)
+        int calls = rate + rate / 2 + 5;
+        ExecutorService callers = Executors.newFixedThreadPool(calls);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                int n = i;
+                statuses.add(callers.submit(() -> runtime.postAction(viaAccount("rate" + rate, "burst " + n)).status()));
+            }
+            for (Future<Integer> status : statuses) {
+                assertThat(status.get()).isEqualTo(200);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        List<Long> arrivals = wati.requests().stream().filter(r -> r.rawPath().startsWith("/rate" + rate + "/"))
+                .map(WatiDouble.Recorded::receivedNanos).sorted().toList();
+        assertThat(arrivals).hasSize(calls);
+        int worst = 0;
+        for (int i = 0; i < arrivals.size(); i++) {
+            int j = i;
+            while (j < arrivals.size() && arrivals.get(j) - arrivals.get(i) < 1_000_000_000L) {
+                j++;
+            }
+            worst = Math.max(worst, j - i);
+        }
+        assertThat(worst).as("most calls in any one-second window at %d/s", rate).isLessThanOrEqualTo(rate + 1);
+        // and the throttle lets the rate through: the burst is spread over about calls / rate seconds, not more
+        assertThat((arrivals.get(calls - 1) - arrivals.get(0)) / 1e9).isLessThan((calls - 1) / (double) rate + 1.0);
     }
 }

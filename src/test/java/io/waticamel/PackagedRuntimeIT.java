@@ -32,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PackagedRuntimeIT {
 
+    /** The JDK running the tests runs the jar too (Java 25 in CI, not whatever java is on the PATH). */
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
     final HttpClient client = HttpClient.newHttpClient();
     final List<Process> processes = new ArrayList<>();
 
@@ -54,7 +57,7 @@ class PackagedRuntimeIT {
 
     Process startJar(int port, Map<String, String> env, String... jvmOptions) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("wati.it.jar", "target/wati-camel.jar")).toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of("java", "-Dwati.files.allow-private-hosts=true"));
+        List<String> command = new ArrayList<>(List.of(JAVA, "-Dwati.files.allow-private-hosts=true"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -335,7 +338,7 @@ class PackagedRuntimeIT {
         }
         int port = RunningRuntime.freePort();
         Path jar = Path.of(System.getProperty("wati.it.jar", "target/wati-camel.jar")).toAbsolutePath();
-        Process process = new ProcessBuilder("java", "-Dwati.routes.dir=" + old, "-Dcamel.server.port=" + port, "-jar", jar.toString())
+        Process process = new ProcessBuilder(JAVA, "-Dwati.routes.dir=" + old, "-Dcamel.server.port=" + port, "-jar", jar.toString())
                 .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(workDir.resolve("refused.log").toFile()).start();
         processes.add(process);
         assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the runtime exits").isTrue();

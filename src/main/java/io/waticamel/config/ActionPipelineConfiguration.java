@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Properties;
 
-import io.vertx.core.VertxOptions;
 import io.waticamel.action.ActionReader;
 import io.waticamel.files.HttpFetcher;
 import io.waticamel.files.MediaDownloader;
@@ -40,15 +39,6 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerBuilder());
-    }
-
-    /**
-     * The embedded HTTP server's Vert.x (platform-http looks it up): its worker pool runs the routes
-     * of each API call, blocking while an action waits for WATI or for its account's throttle turn.
-     */
-    @BindToRegistry
-    public VertxOptions vertxOptions(@PropertyInject("wati.http.server-worker-threads") int workers) {
-        return new VertxOptions().setWorkerPoolSize(workers);
     }
 
     @BindToRegistry

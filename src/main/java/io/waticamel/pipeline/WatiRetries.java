@@ -47,8 +47,9 @@ public class WatiRetries implements Processor {
         policy.setMaximumRedeliveryDelay(maxDelayMs);
         policy.setUseCollisionAvoidance(true);
         policy.setCollisionAvoidanceFactor(0.15);
-        // the wait runs on Camel's scheduler, not on the thread of the call
-        policy.setAsyncDelayedRedelivery(true);
+        // the backoff sleeps the calling thread, a virtual one for API calls: no platform thread is held, and the
+        // retried call does not queue behind others on Camel's small scheduler pool (as asyncDelayedRedelivery would)
+        policy.setAsyncDelayedRedelivery(false);
         policy.setLogRetryAttempted(false);
         policy.setLogExhausted(false);
         policy.setLogStackTrace(false);

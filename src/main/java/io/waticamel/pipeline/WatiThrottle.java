@@ -4,27 +4,25 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
 import io.waticamel.wati.WatiCredentials;
-import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.Processor;
 
 /**
  * Each WATI account's rate, as a bucket4j token bucket that holds one call and refills at the rate:
  * calls leave evenly spaced, so no one-second window (WATI counts windows) sees more than the rate,
- * plus one at its edge. A call waits for its turn without holding a thread (the turn is reserved
- * and the exchange resumes from a scheduler); one whose turn is further away than
+ * plus one at its edge. A call's turn is reserved and its thread parks until then (API calls run on
+ * virtual threads, so no platform thread is held); one whose turn is further away than
  * {@code wati.throttle.max-wait-ms} is answered 429 with Retry-After instead of queueing. Rates:
  * {@code wati.throttle.per-second}, per named account {@code wati.throttle.accounts.<name>.per-second};
  * 0 means unthrottled.
  */
-public class WatiThrottle extends AsyncProcessorSupport {
+public class WatiThrottle implements Processor {
 
     private static final int UNLIMITED = 0;
 
@@ -32,12 +30,7 @@ public class WatiThrottle extends AsyncProcessorSupport {
     private final long maxWaitNanos;
     private final Function<String, Optional<String>> configuration;
     private final Map<String, Integer> rates = new ConcurrentHashMap<>();
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService turns = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "wati-throttle");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Map<String, Turns> buckets = new ConcurrentHashMap<>();
 
     public WatiThrottle(int defaultPerSecond, long maxWaitMs, Function<String, Optional<String>> configuration) {
         this.defaultPerSecond = defaultPerSecond;
@@ -46,29 +39,30 @@ public class WatiThrottle extends AsyncProcessorSupport {
     }
 
     @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
+    public void process(Exchange exchange) throws InterruptedException {
         WatiCredentials credentials = Action.of(exchange).credentials();
         String key = credentials.throttleKey();
         int perSecond = rate(key, credentials.account());
         if (perSecond == UNLIMITED) {
-            callback.done(true);
-            return true;
+            return;
         }
-        Bucket bucket = buckets.computeIfAbsent(key, k -> Bucket.builder()
-                .addLimit(limit -> limit.capacity(1).refillGreedy(perSecond, Duration.ofSeconds(1))).build());
-        if (bucket.tryConsume(1)) {
-            callback.done(true);
-            return true;
+        Turns turns = buckets.computeIfAbsent(key, k -> new Turns(spaced(perSecond), spaced(perSecond)));
+        // the call's turn is reserved in arrival order (or refused when too far away); the thread parks until it comes,
+        // for free on a virtual thread
+        if (!turns.queue().asBlocking().tryConsume(1, maxWaitNanos, BlockingStrategy.PARKING)) {
+            throw refusal(turns.queue(), perSecond);
         }
-        bucket.asScheduler().tryConsume(1, maxWaitNanos, turns).whenComplete((admitted, error) -> {
-            if (error != null) {
-                exchange.setException(error);
-            } else if (!admitted) {
-                exchange.setException(refusal(bucket, perSecond));
-            }
-            callback.done(false);
-        });
-        return false;
+        // a thread that woke late must not leave right behind the one before it: spaced again as it really leaves
+        turns.exit().asBlocking().consume(1, BlockingStrategy.PARKING);
+    }
+
+    /** One call per 1/rate seconds, no bursts: a bucket of one token refilled at the rate. */
+    private static Bucket spaced(int perSecond) {
+        return Bucket.builder().addLimit(limit -> limit.capacity(1).refillGreedy(perSecond, Duration.ofSeconds(1))).build();
+    }
+
+    /** An account's queue (turns reserved on arrival) and its exit (turns taken when the call really leaves). */
+    private record Turns(Bucket queue, Bucket exit) {
     }
 
     private Throttled refusal(Bucket bucket, int perSecond) {
@@ -89,8 +83,4 @@ public class WatiThrottle extends AsyncProcessorSupport {
         });
     }
 
-    @Override
-    protected void doStop() {
-        turns.shutdownNow();
-    }
 }

@@ -152,8 +152,9 @@ public class WatiRequests {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
+            refuseToken(name);
             String value = name.equals("whatsappNumber") ? PhoneNumbers.normalise(fields.get(name)) : fields.raw(name);
-            if (value == null || name.equals("access_token")) {
+            if (value == null) {
                 throw new ActionRejectedException("No " + name + " provided");
             }
             String quoted = new String(json(value), StandardCharsets.UTF_8);
@@ -161,6 +162,12 @@ public class WatiRequests {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    private static void refuseToken(String field) {
+        if (field.equals("access_token")) {
+            throw new ActionRejectedException("access_token cannot be placed in watiPath, watiQuery or watiBody: the token is only sent as the Authorization header");
+        }
     }
 
     private static String fill(String template, ActionFields fields, String[] recipient) {
@@ -173,8 +180,9 @@ public class WatiRequests {
                 value = PhoneNumbers.normalise(fields.get("whatsappNumber"));
                 recipient[0] = PhoneNumbers.mask(value);
             } else {
+                refuseToken(name);
                 value = fields.raw(name);
-                if (value == null || value.isBlank() || name.equals("access_token")) {
+                if (value == null || value.isBlank()) {
                     throw new ActionRejectedException("No " + name + " provided");
                 }
                 value = encode(value.strip());

@@ -14,9 +14,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Each WATI account's rate, as a bucket4j token bucket that holds one call and refills at the rate:
- * calls leave evenly spaced, so no one-second window (WATI counts windows) sees more than the rate,
- * plus one at its edge. A call's turn is reserved and its thread parks until then (API calls run on
+ * Each WATI account's rate, as bucket4j token buckets that hold one call and refill at the rate:
+ * calls leave evenly spaced (5 % under the rate), so no one-second window (WATI counts windows)
+ * sees more than the rate, plus one at its edge. A call's turn is reserved and its thread parks until then (API calls run on
  * virtual threads, so no platform thread is held); one whose turn is further away than
  * {@code wati.throttle.max-wait-ms} is answered 429 with Retry-After instead of queueing. Rates:
  * {@code wati.throttle.per-second}, per named account {@code wati.throttle.accounts.<name>.per-second};
@@ -25,6 +25,11 @@ import org.apache.camel.Processor;
 public class WatiThrottle implements Processor {
 
     private static final int UNLIMITED = 0;
+    /**
+     * Calls leave 5 % slower than the rate: WATI counts them when they arrive, and the few milliseconds a call may be
+     * held up on its way (a busy CPU, a new connection) would otherwise put one more into a window.
+     */
+    private static final long EXIT_PERIOD_MS = 1050;
 
     private final int defaultPerSecond;
     private final long maxWaitNanos;
@@ -46,7 +51,7 @@ public class WatiThrottle implements Processor {
         if (perSecond == UNLIMITED) {
             return;
         }
-        Turns turns = buckets.computeIfAbsent(key, k -> new Turns(spaced(perSecond), spaced(perSecond)));
+        Turns turns = buckets.computeIfAbsent(key, k -> new Turns(spaced(perSecond, 1000), spaced(perSecond, EXIT_PERIOD_MS)));
         // the call's turn is reserved in arrival order (or refused when too far away); the thread parks until it comes,
         // for free on a virtual thread
         if (!turns.queue().asBlocking().tryConsume(1, maxWaitNanos, BlockingStrategy.PARKING)) {
@@ -56,9 +61,9 @@ public class WatiThrottle implements Processor {
         turns.exit().asBlocking().consume(1, BlockingStrategy.PARKING);
     }
 
-    /** One call per 1/rate seconds, no bursts: a bucket of one token refilled at the rate. */
-    private static Bucket spaced(int perSecond) {
-        return Bucket.builder().addLimit(limit -> limit.capacity(1).refillGreedy(perSecond, Duration.ofSeconds(1))).build();
+    /** One call per periodMs/rate, no bursts: a bucket of one token refilled at that pace. */
+    private static Bucket spaced(int perSecond, long periodMs) {
+        return Bucket.builder().addLimit(limit -> limit.capacity(1).refillGreedy(perSecond, Duration.ofMillis(periodMs))).build();
     }
 
     /** An account's queue (turns reserved on arrival) and its exit (turns taken when the call really leaves). */

@@ -3,14 +3,18 @@
 //   bench/run.sh            full run (< 10 min on 2 cores)
 //   bench/run.sh --quick    short run (< 2 min), no thresholds
 //
-// Runs the packaged runtime (target/wati-camel.jar) as a separate process against local WATI
-// doubles and measures, side by side with the same requests sent directly from this load generator:
-//   1. send_session_message throughput/latency at c=1, 8, 32 (instant double) and c=256 (100 ms double)
+// Runs the packaged runtime (target/wati-camel.jar, or --jar= / BENCH_JAR) as a separate process against local
+// WATI doubles and measures, side by side with the same requests sent directly from this load generator and
+// through a plain Camel forwarder (platform-http -> camel-http, Camel defaults, its own JVM; see startForwarder):
+//   1. send_session_message throughput/latency at c=1, 8, 32 (instant double) and c=256 (100 ms double),
+//      runtime vs direct vs forwarder; time to steady throughput of a fresh runtime JVM at c=8
 //   2. media streaming: get_media 100 MiB into Azurite, send_session_file 95 MiB, at -Xmx128m, peak heap by JMX
-//   3. cold start: process start to GET /observe/health = 200
+//   3. cold start: process start to GET /observe/health = 200; restart-to-healthy on an existing data folder
 //   ext: throttle accuracy at 5, 50, 500 /s and 10,000 async actions through the outbox
 // plus, in the full run, configuration variants (-D before -jar) and a JFR profile of the worst ratio.
 // Needs the runtime jar on the class path (Azure SDK for the raw copy): see run.sh.
+// The runtime and the forwarder run on BENCH_JAVA (a java binary or a JDK home), else $JAVA_HOME/bin/java, else the
+// java running this harness; jcmd and the JFR profile settings come from that same JDK.
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -110,8 +114,15 @@ public class Bench {
         Path work;
         List<String> runtimeOpts = new ArrayList<>();
         List<Variant> variants = new ArrayList<>();
-        Set<String> sections = new HashSet<>(List.of("throughput", "media", "coldstart", "ext", "variants", "profile"));
+        Set<String> sections = new HashSet<>(List.of("throughput", "forwarder", "media", "coldstart", "restart", "ext", "variants", "profile"));
         double maxWarmS;
+        /** Length of the runtime's first (continuous, c=8) warm-up load, from which the time to steady throughput is taken. */
+        double steadyS;
+        /** Trailing seconds of that run whose mean is the "final steady value". */
+        int steadyTailS;
+        double fwdWarmS, fwdMaxWarmS;
+        int restartRuns;
+        List<String> forwarderOpts = new ArrayList<>();
         double measureS, warmS, directWarmS, bMeasureS, bWarmS, variantMeasureS, variantWarmS;
         int coldRuns, mediaRuns;
         long maxRequests = 2_000_000;
@@ -142,15 +153,16 @@ public class Bench {
         double quiet = Math.max(0, machineCpuMs() - q0 - (cpuMs(ProcessHandle.current().pid()) - qh0)) / 2000.0 * 100 / 2;
         log(String.format(Locale.ROOT, "other processes' CPU before the run: %.0f %% of 2 cores", quiet));
         md("Machine: " + machine());
-        md(String.format(Locale.ROOT, "Other processes' CPU in the 2 s before the run: %.0f %% of 2 cores%s", quiet,
-                quiet > 10 ? " — WARNING: the machine is not quiet, figures are disturbed" : ""));
+        md("Runtime jar: `" + o.jar + "`; runtime and forwarder JVM: " + javaVersion() + "; harness JVM: " + System.getProperty("java.runtime.version"));
+        md(String.format(Locale.ROOT, "Other processes' CPU in the 2 s before the run: %.0f %% of 2 cores%s; load average at the start: %s", quiet,
+                quiet > 10 ? " — WARNING: the machine is not quiet, figures are disturbed" : "", loadAvg()));
         md("Runtime options (baseline): " + (o.runtimeOpts.isEmpty() ? "none" : String.join(" ", o.runtimeOpts))
                 + (o.mediaOpts.isEmpty() ? "" : "; media runtime also: " + String.join(" ", o.mediaOpts)));
         md("");
 
         prepareVariantFiles(o);
         Azurite azurite = null;
-        if (o.sections.contains("media") || o.sections.contains("coldstart")) {
+        if (o.sections.contains("media") || o.sections.contains("coldstart") || o.sections.contains("restart")) {
             azurite = Azurite.start(o.azuriteDir, o.work.resolve("azurite"));
             CLEANUP.add(azurite);
         }
@@ -182,6 +194,10 @@ public class Bench {
             if (o.sections.contains("coldstart")) {
                 coldStartSection(o, client, cs);
             }
+            if (o.sections.contains("restart")) {
+                // the last cold start's working and data dir is an existing data folder: restart on it (saves a start)
+                restartSection(o, cs, o.sections.contains("coldstart") ? "cold" + o.coldRuns : null);
+            }
             if (o.sections.contains("ext")) {
                 throttleAccuracy(o, client);
                 outboxAsyncActions(o, client);
@@ -191,7 +207,7 @@ public class Bench {
             }
         }
         double total = (System.nanoTime() - t0) / 1e9;
-        md(String.format(Locale.ROOT, "Total harness time: %.0f s", total));
+        md(String.format(Locale.ROOT, "Total harness time: %.0f s; load average at the end: %s", total, loadAvg()));
         Path results = o.root.resolve("bench/results");
         Files.createDirectories(results);
         Path file = results.resolve(stamp + (o.quick ? "-quick" : "-full") + ".md");
@@ -209,25 +225,10 @@ public class Bench {
     }
 
     /**
-     * Files some variants point to, in the work dir (never in the project): {work}/routes-http-post is the routes
-     * folder with call-wati's endpoint given httpMethod=POST; {work}/log4j2-actions-warn.properties raises the
-     * per-action log line's logger to WARN (merged over the packaged log4j2.properties as a composite configuration).
+     * Files some variants point to, in the work dir (never in the project): {work}/log4j2-actions-warn.properties raises
+     * the per-action log line's logger to WARN (merged over the packaged log4j2.properties as a composite configuration).
      */
     static void prepareVariantFiles(Options o) throws IOException {
-        Path routes = Files.createDirectories(o.work.resolve("routes-http-post"));
-        try (var files = Files.list(o.root.resolve("routes"))) {
-            for (Path f : files.toList()) {
-                String text = Files.readString(f);
-                if (f.getFileName().toString().equals("call-wati.camel.yaml")) {
-                    String patched = text.replaceFirst("(?m)^(\\s+)throwExceptionOnFailure: false$", "$1throwExceptionOnFailure: false\n$1httpMethod: POST");
-                    if (patched.equals(text)) {
-                        throw new IllegalStateException("call-wati.camel.yaml: no throwExceptionOnFailure line to patch");
-                    }
-                    text = patched;
-                }
-                Files.writeString(routes.resolve(f.getFileName()), text);
-            }
-        }
         Files.writeString(o.work.resolve("log4j2-actions-warn.properties"),
                 "logger.actions.name = io.waticamel.actions\nlogger.actions.level = WARN\n");
         List<Variant> resolved = new ArrayList<>();
@@ -252,6 +253,8 @@ public class Bench {
                 o.azuriteDir = Path.of(a.substring(14)).toAbsolutePath();
             } else if (a.startsWith("--runtime-opt=")) {
                 o.runtimeOpts.add(a.substring(14));
+            } else if (a.startsWith("--forwarder-opt=")) {
+                o.forwarderOpts.add(a.substring(16));
             } else if (a.startsWith("--variant=")) {
                 // --variant=name:-Dk=v -Dk2=v2   (options separated by spaces)
                 String v = a.substring(10);
@@ -289,16 +292,19 @@ public class Bench {
         if (o.quick) {
             o.maxWarmS = 16;
             o.warmS = 6; o.directWarmS = 1.5; o.measureS = 2; o.bWarmS = 1.5; o.bMeasureS = 2;
-            o.coldRuns = 2; o.mediaRuns = 1; o.variantWarmS = 3; o.variantMeasureS = 2;
+            o.steadyS = 15; o.steadyTailS = 5; o.fwdWarmS = 4; o.fwdMaxWarmS = 16; o.restartRuns = 2;
+            o.coldRuns = 1; o.mediaRuns = 1; o.variantWarmS = 3; o.variantMeasureS = 2;
             o.sections.remove("variants");
             o.sections.remove("profile");
         } else {
             o.maxWarmS = 60;
             o.warmS = 20; o.directWarmS = 4; o.measureS = 6; o.bWarmS = 3; o.bMeasureS = 6;
+            o.steadyS = 75; o.steadyTailS = 10; o.fwdWarmS = 20; o.fwdMaxWarmS = 60; o.restartRuns = 5;
             o.coldRuns = 5; o.mediaRuns = 2; o.variantWarmS = 20; o.variantMeasureS = 5;
         }
         if (overrideWarm >= 0) {
             o.warmS = overrideWarm;
+            o.steadyS = Math.max(overrideWarm, o.steadyTailS + 1);
             o.variantWarmS = overrideWarm;
         }
         if (overrideMeasure > 0) {
@@ -307,42 +313,80 @@ public class Bench {
         return o;
     }
 
+
     // ------------------------------------------------------------------------------- 1. throughput
     static final class Throughput {
         final Map<String, LoadResult> runtime = new LinkedHashMap<>();
         final Map<String, LoadResult> direct = new LinkedHashMap<>();
+        final Map<String, LoadResult> forwarder = new LinkedHashMap<>();
         boolean goalMissed;
     }
 
     static Throughput throughputSection(Options o, HttpClient client, Wati instant, Wati delayed, String cs)
             throws Exception {
-        log("== 1. action throughput (send_session_message)");
+        log("== 1. action throughput (send_session_message): runtime vs direct"
+                + (o.sections.contains("forwarder") ? " vs plain Camel forwarder" : ""));
         Throughput t = new Throughput();
-        RuntimeProcess rt = RuntimeProcess.start(o, "throughput", o.runtimeOpts, cs);
+        // the forwarder starts first and idles while the runtime is measured from its first request on
+        RuntimeProcess fwd = null;
+        RuntimeProcess rt = null;
         try {
-            measureAll(o, client, rt, instant, delayed, t, o.warmS, o.measureS, o.bWarmS, o.bMeasureS, true);
+            if (o.sections.contains("forwarder")) {
+                fwd = RuntimeProcess.startForwarder(o, instant, delayed); // starts beside the runtime: its start is not measured
+            }
+            rt = RuntimeProcess.start(o, "throughput", o.runtimeOpts, cs);
+            if (fwd != null) {
+                fwd.awaitReady();
+            }
+            measureAll(o, client, rt, fwd, instant, delayed, t, o.warmS, o.measureS, o.bWarmS, o.bMeasureS, true);
             md("## 1. Action throughput and latency: send_session_message");
             md("");
             md("Runtime = load generator -> `POST /api/v1/actions` -> runtime -> camel-http -> double. "
                     + "Direct = the same WATI request (`POST /api/v1/sendSessionMessage/{n}?messageText=...`, Bearer token) "
                     + "from the same load generator (java.net.http.HttpClient, HTTP/1.1, closed loop, one thread per caller) "
-                    + "straight to the double. Warm-up at c=8: runtime " + String.format(Locale.ROOT, "%.0f", rt.warmS)
-                    + String.format(Locale.ROOT, " s (at least %.0f s, then 3 s steps until its JIT compiles < 50 ms/s; at the end: %.0f ms/s)",
-                    o.warmS, rt.warmJitRate) + ", direct " + o.directWarmS + " s; "
-                    + "each point " + o.measureS + " s (c=256: " + o.bMeasureS + " s after " + o.bWarmS + " s warm-up each).");
+                    + "straight to the double. "
+                    + (fwd == null ? "" : "Forwarder = that same WATI request sent to a plain Camel forwarder in its own JVM (same java as the "
+                    + "runtime, the runtime jar on the class path for the Camel classes, `org.apache.camel.main.Main`, its own "
+                    + "properties and one YAML route per double: `platform-http:/a?matchOnUriPrefix=true` -> "
+                    + "`http://<double>?bridgeEndpoint=true`, everything else Camel's defaults"
+                    + (o.forwarderOpts.isEmpty() ? "" : "; JVM/-D options " + String.join(" ", o.forwarderOpts))
+                    + "), which passes method, path, query, headers and body on to the double (the path carries the route's "
+                    + "/a or /b prefix; the double answers any path). ")
+                    + "Warm-up at c=8: runtime " + String.format(Locale.ROOT, "%.0f", rt.warmS)
+                    + String.format(Locale.ROOT, " s (a continuous first %.0f s, then 3 s steps until its JIT compiles < 50 ms/s; at the end: %.0f ms/s)",
+                    Math.max(o.warmS, o.steadyS), rt.warmJitRate) + ", direct " + o.directWarmS + " s"
+                    + (fwd == null ? "" : String.format(Locale.ROOT, ", forwarder %.0f s (at the end: %.0f ms/s JIT)", fwd.warmS, fwd.warmJitRate))
+                    + "; each point " + o.measureS + " s (c=256: " + o.bMeasureS + " s after " + o.bWarmS + " s warm-up each). "
+                    + "Per point the order is runtime, direct, forwarder.");
             md("");
             md("Doubles: " + (o.vertxDouble ? "Vert.x 4 (Netty) HTTP server in the harness JVM, 2 event loops, no logging, a timer for the 100 ms "
                     + "answer (no thread waits); chosen over the JDK HttpServer because it costs less CPU per answer on these 2 shared cores "
                     + "(see the double check below; `--double=jdk` switches back)"
                     : "JDK com.sun.net.httpserver.HttpServer (nodelay, 32-thread executor; the 100 ms answer is scheduled, no thread waits)") + ".");
             md("");
-            md("| scenario | c | runtime req/s | direct req/s | ratio | runtime p50 / p99 ms | direct p50 / p99 ms | added p50 / p99 ms | errors rt/direct | runtime CPU µs/req | CPU busy % rt+harness (of 2 cores) | other processes' CPU % rt/direct run |");
+            md("Throughput (rt = runtime, fwd = forwarder; CPU µs/req is the serving process's own CPU per answered request):");
+            md("");
+            md("| scenario | c | runtime req/s | direct req/s | forwarder req/s | rt/direct | fwd/direct | rt/fwd | errors rt/direct/fwd | CPU µs/req rt / fwd | CPU busy % rt+harness (of 2 cores) | other processes' CPU % rt/direct/fwd run |");
             md("|---|---|---|---|---|---|---|---|---|---|---|---|");
             for (String k : t.runtime.keySet()) {
-                LoadResult r = t.runtime.get(k), d = t.direct.get(k);
-                md(row(k, r, d));
+                md(throughputRow(k, t.runtime.get(k), t.direct.get(k), t.forwarder.get(k)));
             }
             md("");
+            md("Latency (ms; added = difference of the percentiles):");
+            md("");
+            md("| scenario | c | runtime p50 / p99 | direct p50 / p99 | forwarder p50 / p99 | added rt vs direct p50 / p99 | added fwd vs direct p50 / p99 | added rt vs fwd p50 / p99 |");
+            md("|---|---|---|---|---|---|---|---|");
+            for (String k : t.runtime.keySet()) {
+                md(latencyRow(k, t.runtime.get(k), t.direct.get(k), t.forwarder.get(k)));
+            }
+            md("");
+            for (String k : t.forwarder.keySet()) {
+                LoadResult f = t.forwarder.get(k);
+                if (f.errors > 0) {
+                    md("Forwarder errors at " + k + ": " + f.errors + " (first: `" + abbreviate(f.firstError, 200) + "`)");
+                    md("");
+                }
+            }
             LoadResult rb = t.runtime.get("b 100ms"), db = t.direct.get("b 100ms");
             double ratio = rb.rps() / db.rps();
             t.goalMissed = ratio < B_GOAL || rb.errors > 0;
@@ -350,34 +394,67 @@ public class Bench {
                     ratio >= B_GOAL && rb.errors == 0 ? "MET" : "MISSED", ratio,
                     o.quick ? " (quick run: informational only)" : ""));
             md("");
+            steadyReport(o, rt.steadyRun, "runtime");
+            if (fwd != null && !o.quick) {
+                steadyReport(o, fwd.steadyRun, "plain Camel forwarder, its warm-up run");
+            }
         } finally {
-            rt.close();
+            if (rt != null) {
+                rt.close();
+            }
+            if (fwd != null) {
+                fwd.close();
+            }
         }
         return t;
     }
 
-    static String row(String k, LoadResult r, LoadResult d) {
-        return String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.2f / %.2f | %.2f / %.2f | %+.2f / %+.2f | %d / %d | %.0f | %.0f | %.0f / %.0f |",
-                k, r.concurrency, r.rps(), d.rps(), r.rps() / d.rps(), r.p(50), r.p(99), d.p(50), d.p(99),
-                r.p(50) - d.p(50), r.p(99) - d.p(99), r.errors, d.errors, r.runtimeCpuMs * 1000 / Math.max(1, r.ok),
-                r.busyPercent(), r.otherPercent(), d.otherPercent());
+    static String fmt(String f, Object... a) {
+        return String.format(Locale.ROOT, f, a);
     }
 
-    /** Runs c=1, 8, 32 on the instant double and c=256 on the 100 ms double; fills t.runtime (and t.direct when withDirect). */
-    static void measureAll(Options o, HttpClient client, RuntimeProcess rt, Wati instant, Wati delayed,
+    static String throughputRow(String k, LoadResult r, LoadResult d, LoadResult f) {
+        return fmt("| %s | %d | %.0f | %.0f | %s | %.3f | %s | %s | %d / %d / %s | %.0f / %s | %.0f | %.0f / %.0f / %s |",
+                k, r.concurrency, r.rps(), d.rps(), f == null ? "n/a" : fmt("%.0f", f.rps()), r.rps() / d.rps(),
+                f == null ? "n/a" : fmt("%.3f", f.rps() / d.rps()), f == null ? "n/a" : fmt("%.3f", r.rps() / Math.max(1e-9, f.rps())),
+                r.errors, d.errors, f == null ? "n/a" : String.valueOf(f.errors), r.cpuPerReqUs(), f == null ? "n/a" : fmt("%.0f", f.cpuPerReqUs()),
+                r.busyPercent(), r.otherPercent(), d.otherPercent(), f == null ? "n/a" : fmt("%.0f", f.otherPercent()));
+    }
+
+    static String latencyRow(String k, LoadResult r, LoadResult d, LoadResult f) {
+        return fmt("| %s | %d | %.2f / %.2f | %.2f / %.2f | %s | %+.2f / %+.2f | %s | %s |", k, r.concurrency, r.p(50), r.p(99), d.p(50), d.p(99),
+                f == null ? "n/a" : fmt("%.2f / %.2f", f.p(50), f.p(99)), r.p(50) - d.p(50), r.p(99) - d.p(99),
+                f == null ? "n/a" : fmt("%+.2f / %+.2f", f.p(50) - d.p(50), f.p(99) - d.p(99)),
+                f == null ? "n/a" : fmt("%+.2f / %+.2f", r.p(50) - f.p(50), r.p(99) - f.p(99)));
+    }
+
+    /**
+     * Runs c=1, 8, 32 on the instant double and c=256 on the 100 ms double; fills t.runtime (and t.direct when withDirect,
+     * t.forwarder when fwd is given). Per point: runtime, direct, forwarder.
+     */
+    static void measureAll(Options o, HttpClient client, RuntimeProcess rt, RuntimeProcess fwd, Wati instant, Wati delayed,
             Throughput t, double warmS, double measureS, double bWarmS, double bMeasureS, boolean withDirect) throws Exception {
         HttpRequest viaRuntime = actionRequest(rt, instant);
         HttpRequest direct = directRequest(instant);
-        warmUp(o, client, rt, viaRuntime, warmS);
+        // the runtime's first load is one continuous run from its first request (time to steady throughput)
+        rt.steadyRun = warmUp(o, client, rt, viaRuntime, Math.max(warmS, withDirect ? o.steadyS : 0), o.maxWarmS, "runtime", withDirect);
+        HttpRequest viaFwd = null;
+        if (fwd != null) {
+            viaFwd = forwarderRequest(fwd, "a");
+            fwd.steadyRun = warmUp(o, client, fwd, viaFwd, o.fwdWarmS, o.fwdMaxWarmS, "forwarder", true);
+        }
         if (withDirect) {
             load(client, "warm-up direct", 8, o.directWarmS, o.maxRequests, direct, rt);
         }
-        for (int c : new int[] {1, 8, 32}) {
+        for (int c : o.quick ? new int[] {1, 32} : new int[] {1, 8, 32}) {
             String k = "a instant";
             LoadResult r = load(client, "runtime " + k + " c=" + c, c, measureS, o.maxRequests, viaRuntime, rt);
             t.runtime.put(k + " c=" + c, r);
             if (withDirect) {
                 t.direct.put(k + " c=" + c, load(client, "direct " + k + " c=" + c, c, measureS, o.maxRequests, direct, rt));
+            }
+            if (fwd != null) {
+                t.forwarder.put(k + " c=" + c, load(client, "forwarder " + k + " c=" + c, c, measureS, o.maxRequests, viaFwd, fwd));
             }
         }
         HttpRequest viaRuntimeB = actionRequest(rt, delayed);
@@ -388,29 +465,115 @@ public class Bench {
             load(client, "warm-up direct b c=256", 256, bWarmS, o.maxRequests, directB, rt);
             t.direct.put("b 100ms", load(client, "direct b 100ms c=256", 256, bMeasureS, o.maxRequests, directB, rt));
         }
+        if (fwd != null) {
+            HttpRequest viaFwdB = forwarderRequest(fwd, "b");
+            load(client, "warm-up forwarder b c=256", 256, bWarmS, o.maxRequests, viaFwdB, fwd);
+            t.forwarder.put("b 100ms", load(client, "forwarder b 100ms c=256", 256, bMeasureS, o.maxRequests, viaFwdB, fwd));
+        }
     }
 
     /**
      * The runtime's JIT needs 40-50 s at c=8 on 2 cores before it stops compiling (see the soak diagnostic): warm up
-     * at c=8 for at least minS, then in 3 s steps until the runtime's JIT compile time falls under 50 ms per second
-     * (perf counters sun.ci.*), at most maxWarmS in all.
+     * at c=8 with one continuous load of firstS (per-second counts kept when perSecond), then in 3 s steps until the
+     * process's JIT compile time falls under 50 ms per second (perf counters sun.ci.*), at most maxS in all.
+     * Returns the first, continuous load.
      */
-    static void warmUp(Options o, HttpClient client, RuntimeProcess rt, HttpRequest req, double minS) throws Exception {
-        log("warm-up: runtime c=8 for at least " + minS + " s, then until its JIT compiles < 50 ms/s (at most " + o.maxWarmS + " s)");
+    static LoadResult warmUp(Options o, HttpClient client, RuntimeProcess rt, HttpRequest req, double firstS, double maxS, String who,
+            boolean perSecond) throws Exception {
+        log("warm-up: " + who + " c=8, first " + firstS + " s continuous, then until its JIT compiles < 50 ms/s (at most " + maxS + " s)");
         long start = System.nanoTime();
         double[] jit0 = jitCounters(rt.pid());
-        LoadResult r = load(client, "warm-up runtime", 8, minS, o.maxRequests, req, rt);
+        LoadResult first = load(client, "warm-up " + who, 8, firstS, o.maxRequests, req, rt, perSecond);
+        LoadResult r = first;
         double[] jit = jitCounters(rt.pid());
         double rate = (jit[0] - jit0[0]) / r.seconds;
-        while (rate >= 50 && (System.nanoTime() - start) / 1e9 + 3 <= o.maxWarmS) {
+        log(fmt("  %s JIT: %.0f ms compile per s, %.0f methods compiled", who, rate, jit[1]));
+        while (rate >= 50 && (System.nanoTime() - start) / 1e9 + 3 <= maxS) {
             jit0 = jit;
-            r = load(client, "warm-up runtime (step)", 8, 3, o.maxRequests, req, rt);
+            r = load(client, "warm-up " + who + " (step)", 8, 3, o.maxRequests, req, rt);
             jit = jitCounters(rt.pid());
             rate = (jit[0] - jit0[0]) / r.seconds;
-            log(String.format(Locale.ROOT, "  runtime JIT: %.0f ms compile per s, %.0f methods compiled", rate, jit[1]));
+            log(fmt("  %s JIT: %.0f ms compile per s, %.0f methods compiled", who, rate, jit[1]));
         }
         rt.warmS = (System.nanoTime() - start) / 1e9;
         rt.warmJitRate = rate;
+        return first;
+    }
+
+    /**
+     * Time to steady throughput: in a continuous closed-loop run from the first request of a fresh JVM, the first second
+     * from which every whole second's count stays within ±10 % of the final steady value (the mean of the last
+     * steadyTailS whole seconds).
+     */
+    static void steadyReport(Options o, LoadResult run, String who) {
+        if (run == null || run.perSecond == null) {
+            return;
+        }
+        long[] b = run.perSecond;
+        int n = (int) Math.floor(run.windowS); // whole seconds of the run
+        n = Math.min(n, b.length);
+        md("## 1b. Time to steady throughput (" + who + ", fresh JVM, c=8 against the instant double, closed loop, from its first request)");
+        md("");
+        if (n < o.steadyTailS + 2) {
+            md("Run too short (" + n + " s) for a figure.");
+            md("");
+            return;
+        }
+        int tail = o.steadyTailS;
+        double fin = 0;
+        for (int i = n - tail; i < n; i++) {
+            fin += b[i];
+        }
+        fin /= tail;
+        int steadyAt = n;
+        for (int i = n - 1; i >= 0; i--) {
+            if (Math.abs(b[i] - fin) <= 0.1 * fin) {
+                steadyAt = i;
+            } else {
+                break;
+            }
+        }
+        // the same on a 5 s moving average (second i = mean of seconds i-4..i): less sensitive to a busy machine's noise
+        int maSteadyAt = n;
+        for (int i = n - 1; i >= 4; i--) {
+            double ma = (b[i] + b[i - 1] + b[i - 2] + b[i - 3] + b[i - 4]) / 5.0;
+            if (Math.abs(ma - fin) <= 0.1 * fin) {
+                maSteadyAt = i;
+            } else {
+                break;
+            }
+        }
+        int firstWithin = -1;
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(b[i] - fin) <= 0.1 * fin) {
+                firstWithin = i;
+                break;
+            }
+        }
+        long firstSecond = b[0];
+        String verdict = steadyAt <= n - tail
+                ? fmt("**%d s** (seconds %d..%d of the run all within ±10 %% of %.0f req/s)", steadyAt, steadyAt, n - 1, fin)
+                : fmt("**not steady within the run of %d s** (%s)", n, n == steadyAt ? "the last second is already outside ±10 %"
+                        : "only the last " + (n - steadyAt) + " s within ±10 %");
+        String maVerdict = maSteadyAt <= n - tail ? fmt("%d s (the window ending at second %d)", maSteadyAt + 1, maSteadyAt)
+                : fmt("not steady within the run (%d trailing windows within ±10 %%)", n - maSteadyAt);
+        md(fmt("Final steady value (mean of the last %d s of %d s): %.0f req/s. Time to steady (every later 1 s count within ±10 %%): %s. "
+                + "On a 5 s moving average instead: %s. First second within ±10 %%: %s; first second of load: %d req (%.0f %% of steady).%s",
+                tail, n, fin, verdict, maVerdict, firstWithin < 0 ? "none" : firstWithin + " s",
+                firstSecond, 100.0 * firstSecond / fin, o.quick ? " (quick run: too short to be a real figure)" : ""));
+        md("");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(i % 10 == 0 ? (i == 0 ? "" : "\n") + fmt("%3d s: ", i) : " ").append(fmt("%5d", b[i]));
+        }
+        md("Requests completed per second (second 0 = the first second of load):");
+        md("");
+        md("```");
+        md(sb.toString());
+        md("```");
+        md("");
+        log(fmt("time to steady (%s): steady %.0f req/s, steady from second %d of %d (5 s moving average: %d s)", who, fin, steadyAt, n,
+                maSteadyAt + 1));
     }
 
     static HttpRequest actionRequest(RuntimeProcess rt, Wati wati) {
@@ -423,8 +586,17 @@ public class Bench {
 
     /** The request the runtime sends to WATI for the action above. */
     static HttpRequest directRequest(Wati wati) {
+        return watiRequest(wati.url());
+    }
+
+    /** The same WATI request, sent to the forwarder's route for the instant ("a") or the 100 ms ("b") double. */
+    static HttpRequest forwarderRequest(RuntimeProcess fwd, String route) {
+        return watiRequest(fwd.url() + "/" + route);
+    }
+
+    static HttpRequest watiRequest(String base) {
         String q = "messageText=" + java.net.URLEncoder.encode(MESSAGE, StandardCharsets.UTF_8).replace("+", "%20");
-        return HttpRequest.newBuilder(URI.create(wati.url() + "/api/v1/sendSessionMessage/" + NUMBER + "?" + q))
+        return HttpRequest.newBuilder(URI.create(base + "/api/v1/sendSessionMessage/" + NUMBER + "?" + q))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
                 .header("User-Agent", "wati-camel/bench").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
@@ -439,6 +611,15 @@ public class Bench {
         long[] latNs;
         String firstError;
         double runtimeCpuMs, harnessCpuMs, otherCpuMs;
+        /** Answers (HTTP 200) completed in each second from the start of the load, when asked for. */
+        long[] perSecond;
+        /** The planned length of the load in seconds. */
+        double windowS;
+
+        /** CPU of the measured process (runtime or forwarder) per answered request, µs. */
+        double cpuPerReqUs() {
+            return runtimeCpuMs * 1000 / Math.max(1, ok);
+        }
 
         /** CPU used by processes other than the runtime and this harness (e.g. a build running beside us), % of 2 cores. */
         double otherPercent() {
@@ -474,9 +655,19 @@ public class Bench {
         }
     }
 
-    /** Closed loop: c threads, each sends, waits for the answer, sends again; bounded by time and by count. */
     static LoadResult load(HttpClient client, String label, int c, double seconds, long maxRequests, HttpRequest request,
             RuntimeProcess rt) throws InterruptedException {
+        return load(client, label, c, seconds, maxRequests, request, rt, false);
+    }
+
+    /**
+     * Closed loop: c threads, each sends, waits for the answer, sends again; bounded by time and by count. rt is the
+     * process whose CPU is reported as the serving process's (may be null); with perSecond, answers are also counted
+     * per second from the start.
+     */
+    static LoadResult load(HttpClient client, String label, int c, double seconds, long maxRequests, HttpRequest request,
+            RuntimeProcess rt, boolean perSecond) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLongArray buckets = perSecond ? new java.util.concurrent.atomic.AtomicLongArray((int) Math.ceil(seconds) + 65) : null;
         AtomicLong issued = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -495,6 +686,7 @@ public class Bench {
                     return;
                 }
                 long deadline = window[0];
+                long t0 = window[1];
                 while (issued.incrementAndGet() <= maxRequests) {
                     long s = System.nanoTime();
                     if (s >= deadline) {
@@ -505,6 +697,12 @@ public class Bench {
                         long e = System.nanoTime();
                         if (resp.statusCode() == 200) {
                             mine.add(e - s);
+                            if (buckets != null) {
+                                int sec = (int) ((e - t0) / 1_000_000_000L);
+                                if (sec < buckets.length()) {
+                                    buckets.incrementAndGet(sec);
+                                }
+                            }
                         } else {
                             errors.incrementAndGet();
                             firstError.compareAndSet(null, "HTTP " + resp.statusCode() + " " + new String(resp.body(), StandardCharsets.UTF_8));
@@ -522,8 +720,10 @@ public class Bench {
         long all0 = machineCpuMs();
         long cpuRt0 = rt == null ? 0 : cpuMs(rt.pid());
         long cpuH0 = cpuMs(ProcessHandle.current().pid());
+        Map<Long, Long> ours0 = oursCpu();
         long start = System.nanoTime();
         window[0] = start + (long) (seconds * 1e9);
+        window[1] = start;
         go.countDown();
         for (Thread th : threads) {
             th.join((long) (seconds * 1000) + 60_000);
@@ -535,7 +735,14 @@ public class Bench {
         r.seconds = (end - start) / 1e9;
         r.runtimeCpuMs = rt == null ? 0 : cpuMs(rt.pid()) - cpuRt0;
         r.harnessCpuMs = cpuMs(ProcessHandle.current().pid()) - cpuH0;
-        r.otherCpuMs = Math.max(0, machineCpuMs() - all0 - r.runtimeCpuMs - r.harnessCpuMs);
+        r.otherCpuMs = Math.max(0, machineCpuMs() - all0 - r.harnessCpuMs - oursDelta(ours0, rt, r.runtimeCpuMs));
+        r.windowS = seconds;
+        if (buckets != null) {
+            r.perSecond = new long[buckets.length()];
+            for (int i = 0; i < r.perSecond.length; i++) {
+                r.perSecond[i] = buckets.get(i);
+            }
+        }
         int total = 0;
         for (Longs l : lat) {
             total += l.n;
@@ -554,6 +761,40 @@ public class Bench {
                 label, c, r.rps(), r.p(50), r.p(99), r.ok, r.errors,
                 r.firstError == null ? "" : " (first: " + abbreviate(r.firstError, 160) + ")", r.runtimeCpuMs, r.harnessCpuMs, r.otherCpuMs));
         return r;
+    }
+
+    /** The runtime/forwarder processes this harness started and has not closed yet (their CPU is not "other"). */
+    static final Set<Long> OURS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static Map<Long, Long> oursCpu() {
+        Map<Long, Long> m = new HashMap<>();
+        for (long pid : OURS) {
+            m.put(pid, cpuMs(pid));
+        }
+        return m;
+    }
+
+    /** CPU of our processes since the snapshot; the measured process (rt) counts with its own figure. */
+    static double oursDelta(Map<Long, Long> before, RuntimeProcess rt, double rtCpu) {
+        double sum = rt == null ? 0 : rtCpu;
+        for (var e : before.entrySet()) {
+            if (rt != null && e.getKey() == rt.pid()) {
+                continue;
+            }
+            long now = cpuMs(e.getKey());
+            sum += Math.max(0, now - e.getValue());
+        }
+        return sum;
+    }
+
+    /** /proc/loadavg's 1, 5 and 15 minute figures (runnable processes; 2 cores). */
+    static String loadAvg() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2] + " (1/5/15 min)";
+        } catch (Exception e) {
+            return "n/a";
+        }
     }
 
     /** Busy CPU time of the whole machine (all cores) from /proc/stat, in ms. */
@@ -609,7 +850,7 @@ public class Bench {
 
     /** {JIT compile time in ms, methods compiled} from the target's perf counters. */
     static double[] jitCounters(long pid) throws Exception {
-        Process p = new ProcessBuilder("jcmd", String.valueOf(pid), "PerfCounter.print").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(jcmdBin(), String.valueOf(pid), "PerfCounter.print").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(30, TimeUnit.SECONDS);
         double ticks = perf(out, "sun.ci.standardTime") + perf(out, "sun.ci.osrTime"), freq = perf(out, "sun.os.hrt.frequency");
@@ -650,7 +891,7 @@ public class Bench {
         RuntimeProcess rt = RuntimeProcess.start(o, "profile", concat(o.runtimeOpts,
                 List.of("-XX:StartFlightRecording=name=boot,settings=" + jfc)), cs);
         try {
-            warmUp(o, client, rt, actionRequest(rt, instant), o.warmS);
+            warmUp(o, client, rt, actionRequest(rt, instant), o.warmS, o.maxWarmS, "runtime", false);
             jcmd(rt.pid(), "JFR.stop", "name=boot");
             md("## JFR profile of the worst ratios (separate runtime with `-XX:StartFlightRecording=name=boot,settings=<profile.jfc with "
                     + "Java sampling every 2 ms>`; after its warm-up, one fresh recording per scenario covering only the measured window, "
@@ -685,7 +926,9 @@ public class Bench {
     /** The JDK's profile.jfc with Java execution sampling every 2 ms instead of 10 ms (more samples per second). */
     static Path profileJfc(Options o) throws IOException {
         Path jfc = o.work.resolve("profile-2ms.jfc");
-        String profile = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+        // the settings of the JDK the runtime runs on (BENCH_JAVA / JAVA_HOME may differ from the harness's)
+        Path own = targetJdkHome().resolve("lib/jfr/profile.jfc");
+        String profile = Files.readString(Files.exists(own) ? own : Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
         String patched = profile.replace("<setting name=\"period\" control=\"method-sampling-java-interval\">10 ms</setting>",
                 "<setting name=\"period\" control=\"method-sampling-java-interval\">2 ms</setting>");
         if (patched.equals(profile)) {
@@ -714,7 +957,7 @@ public class Bench {
     }
 
     static void jcmd(long pid, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("jcmd", String.valueOf(pid)));
+        List<String> cmd = new ArrayList<>(List.of(jcmdBin(), String.valueOf(pid)));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -1204,6 +1447,7 @@ public class Bench {
                 milestones = rt.milestones();
             }
             rt.close();
+            COLD.put("cold" + i, new double[] {rt.startMs, rt.stopMs});
         }
         List<Double> sorted = new ArrayList<>(ms);
         sorted.sort(null);
@@ -1269,6 +1513,68 @@ public class Bench {
             md("```");
             md("");
         }
+    }
+
+    // ------------------------------------------------------------------------------- 3b. restart to healthy
+    /** Start and stop ms of each cold start, by its name (its dir is runtime-{name}). */
+    static final Map<String, double[]> COLD = new HashMap<>();
+
+    /**
+     * Restart on an existing data folder: one start creates the working and data dir (H2 database migrated, secret key
+     * written, routes unpacked), then restartRuns timed starts of the same jar on that same dir, each stopped with SIGTERM
+     * before the next; launch to GET /observe/health = 200.
+     */
+    static void restartSection(Options o, String cs, String existing) throws Exception {
+        log("== 3b. restart to healthy on an existing data folder");
+        String name = existing == null ? "restart" : existing;
+        double firstMs, firstStop;
+        if (existing != null && COLD.containsKey(existing)) {
+            firstMs = COLD.get(existing)[0];
+            firstStop = COLD.get(existing)[1];
+        } else {
+            name = "restart";
+            RuntimeProcess first = RuntimeProcess.start(o, name, o.runtimeOpts, cs, "runtime-0.log");
+            firstMs = first.startMs;
+            first.close();
+            firstStop = first.stopMs;
+        }
+        List<Double> ms = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        List<String> stops = new ArrayList<>();
+        List<String> camelLines = new ArrayList<>();
+        String milestones = null;
+        for (int i = 1; i <= o.restartRuns; i++) {
+            RuntimeProcess rt = RuntimeProcess.start(o, name, o.runtimeOpts, cs, "runtime-restart" + i + ".log");
+            ms.add(rt.startMs);
+            others.add(fmt("%.0f", rt.startOtherPercent));
+            camelLines.add(rt.camelStarted());
+            if (i == 1) {
+                milestones = rt.milestones();
+            }
+            rt.close();
+            stops.add(fmt("%.0f", rt.stopMs));
+        }
+        List<Double> sorted = new ArrayList<>(ms);
+        sorted.sort(null);
+        double median = sorted.get(sorted.size() / 2);
+        md("## 3b. Restart to healthy (existing data folder; launch to `GET /observe/health` = 200)");
+        md("");
+        md(fmt("Data folder: `runtime-" + name + "/data` of the work dir. First start (creates the data folder%s, not counted): %.0f ms. Median of %d restarts: **%.0f ms**; runs: %s "
+                + "(other processes' CPU during each start, %% of 2 cores: %s). Graceful stop (SIGTERM to exit) of the first run %.0f ms, of each restart %s ms.",
+                name.equals("restart") ? "" : "; the cold start of section 3", firstMs, ms.size(), median, ms.stream().map(v -> fmt("%.0f", v)).collect(Collectors.joining(", ")),
+                String.join(", ", others), firstStop, String.join(", ", stops)));
+        md("");
+        md("Camel's own start line per restart:");
+        md("");
+        camelLines.forEach(l -> md("- `" + l + "`"));
+        md("");
+        md("Milestones of restart 1 (ms after launch; from the runtime's log timestamps):");
+        md("");
+        md("```");
+        md(milestones.stripTrailing());
+        md("```");
+        md("");
+        log(fmt("restart to healthy: median %.0f ms of %s", median, ms));
     }
 
     static long countLines(Path p, String needle) throws IOException {
@@ -1352,12 +1658,12 @@ public class Bench {
         md("");
         md("| target /s | measured s | arrivals | achieved /s | deviation | fullest 1 s window | emptiest 1 s window | worst window deviation |");
         md("|---|---|---|---|---|---|---|---|");
-        int[] rates = o.quick ? new int[] {5, 50} : new int[] {5, 50, 500};
+        int[] rates = o.quick ? new int[] {50} : new int[] {5, 50, 500};
         double seconds = o.quick ? 4 : 12;
         for (int rate : rates) {
             try (StampDouble wati = new StampDouble();
                     RuntimeProcess rt = RuntimeProcess.start(o, "throttle-" + rate, List.of("-Dwati.throttle.per-second=" + rate,
-                            "-Dwati.throttle.max-wait-ms=600000", "-Dwati.http.server-worker-threads=600"), null)) {
+                            "-Dwati.throttle.max-wait-ms=600000"), null)) {
                 int callers = Math.min(400, Math.max(8, rate * 2));
                 ExecutorService pool = Executors.newFixedThreadPool(callers, daemon("throttle-caller"));
                 long end = System.nanoTime() + (long) ((seconds + 1.5) * 1e9);
@@ -1474,7 +1780,7 @@ public class Bench {
             Throughput t = new Throughput();
             RuntimeProcess rt = RuntimeProcess.start(o, "variant-" + v.name(), concat(o.runtimeOpts, v.opts()), cs);
             try {
-                measureAll(o, client, rt, instant, delayed, t, o.variantWarmS, o.variantMeasureS, 1.5, o.variantMeasureS, false);
+                measureAll(o, client, rt, null, instant, delayed, t, o.variantWarmS, o.variantMeasureS, 1.5, o.variantMeasureS, false);
             } finally {
                 rt.close();
             }
@@ -1503,20 +1809,35 @@ public class Bench {
         final Path dir;
         final int port;
         final LocalTime startedAt;
+        final Path log;
+        final String javaVersion = javaVersion();
         double startMs;
+        double stopMs = -1;
         double warmS;
         double warmJitRate;
         double startOtherPercent;
+        /** The first, continuous warm-up load (per-second counts) of this process, if any. */
+        LoadResult steadyRun;
+        /** The readiness wait of a process launched without waiting (awaitReady()). */
+        Call pending;
 
-        RuntimeProcess(Process process, Path dir, int port, LocalTime startedAt) {
+        RuntimeProcess(Process process, Path dir, int port, LocalTime startedAt, Path log) {
             this.process = process;
             this.dir = dir;
             this.port = port;
             this.startedAt = startedAt;
+            this.log = log;
         }
 
-        /** java [opts] -jar wati-camel.jar in a fresh working dir (routes unpacked from the jar) with a fresh data dir. */
         static RuntimeProcess start(Options o, String name, List<String> opts, String azureCs) throws Exception {
+            return start(o, name, opts, azureCs, "runtime.log");
+        }
+
+        /**
+         * java [opts] -jar wati-camel.jar in the working dir {work}/runtime-{name} (routes unpacked from the jar) with the data
+         * dir {that}/data: fresh on the first start under a name, reused (an existing data folder) when the name was started before.
+         */
+        static RuntimeProcess start(Options o, String name, List<String> opts, String azureCs, String logName) throws Exception {
             Path dir = Files.createDirectories(o.work.resolve("runtime-" + name));
             Path data = dir.resolve("data");
             int port = freePort();
@@ -1531,31 +1852,98 @@ public class Bench {
                 cmd.add("-Dwati.azure.connection-string=" + azureCs);
             }
             cmd.addAll(List.of("-jar", o.jar.toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("runtime.log").toFile());
-            pb.environment().put("HTTP_PORT", String.valueOf(port));
-            pb.environment().put("WATI_API_KEY", API_KEY);
-            HttpClient health = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(500)).build();
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
+            Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(port), "WATI_API_KEY", API_KEY);
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
                     .timeout(Duration.ofSeconds(2)).build();
+            return launch("runtime " + name, cmd, env, dir, dir.resolve(logName), port, health, opts, true);
+        }
+
+        /**
+         * The plain Camel forwarder: Camel Main ({@code org.apache.camel.main.Main}, from the runtime jar on the class path)
+         * with its own properties file (so the jar's application.properties and routes are not read) and one YAML route per
+         * double: platform-http:/a (prefix) -> http://instant-double?bridgeEndpoint=true, /b -> the 100 ms double. Camel's
+         * defaults otherwise (platform-http worker pool, camel-http connection pool). "Healthy" = a forwarded call answers 200.
+         */
+        static RuntimeProcess startForwarder(Options o, Wati instant, Wati delayed) throws Exception { // returns before it is ready: awaitReady()
+            Path dir = Files.createDirectories(o.work.resolve("forwarder"));
+            int port = freePort();
+            Path routes = dir.resolve("forward.camel.yaml");
+            Files.writeString(routes, ""
+                    + "# bench forwarder: platform-http -> camel-http, Camel defaults (written by bench/Bench.java)\n"
+                    + "- route:\n"
+                    + "    id: forward-a\n"
+                    + "    from:\n"
+                    + "      uri: platform-http:/a?matchOnUriPrefix=true\n"
+                    + "      steps:\n"
+                    + "        - to: " + instant.url() + "?bridgeEndpoint=true\n"
+                    + "- route:\n"
+                    + "    id: forward-b\n"
+                    + "    from:\n"
+                    + "      uri: platform-http:/b?matchOnUriPrefix=true\n"
+                    + "      steps:\n"
+                    + "        - to: " + delayed.url() + "?bridgeEndpoint=true\n");
+            Path props = dir.resolve("forwarder.properties");
+            Files.writeString(props, ""
+                    + "camel.main.name = bench-forwarder\n"
+                    + "camel.main.routes-include-pattern = file:" + routes + "\n"
+                    + "camel.server.enabled = true\n"
+                    + "camel.server.host = 127.0.0.1\n"
+                    + "camel.server.port = " + port + "\n");
+            List<String> cmd = new ArrayList<>(List.of(javaBin()));
+            cmd.addAll(o.forwarderOpts);
+            cmd.add("-Dcamel.main.property-placeholder-location=file:" + props);
+            cmd.addAll(List.of("-cp", o.jar.toString(), "org.apache.camel.main.Main"));
+            HttpRequest probe = watiRequest("http://127.0.0.1:" + port + "/a");
+            return launch("forwarder", cmd, Map.of(), dir, dir.resolve("forwarder.log"), port, probe, o.forwarderOpts, false);
+        }
+
+        static RuntimeProcess launch(String name, List<String> cmd, Map<String, String> env, Path dir, Path logFile, int port,
+                HttpRequest ready, List<String> opts, boolean wait) throws Exception {
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile());
+            pb.environment().putAll(env);
+            HttpClient health = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(500)).build();
             LocalTime wall = LocalTime.now();
             long all0 = machineCpuMs(), h0 = cpuMs(ProcessHandle.current().pid());
+            Map<Long, Long> ours0 = oursCpu();
             long t0 = System.nanoTime();
             Process p = pb.start();
-            RuntimeProcess rt = new RuntimeProcess(p, dir, port, wall);
+            RuntimeProcess rt = new RuntimeProcess(p, dir, port, wall, logFile);
             CLEANUP.add(rt);
+            OURS.add(p.pid());
+            rt.pending = () -> rt.awaitReady(name, health, ready, t0, all0, h0, ours0, opts);
+            if (wait) {
+                rt.awaitReady();
+            }
+            return rt;
+        }
+
+        /** Waits until the process that launch() started answers its readiness request with 200 (at most 90 s from launch). */
+        void awaitReady() throws Exception {
+            if (pending != null) {
+                Call c = pending;
+                pending = null;
+                c.call();
+            }
+        }
+
+        Resp awaitReady(String name, HttpClient health, HttpRequest ready, long t0, long all0, long h0, Map<Long, Long> ours0,
+                List<String> opts) throws Exception {
+            Process p = process;
+            Path logFile = log;
+            RuntimeProcess rt = this;
             long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
             while (true) {
                 if (!p.isAlive()) {
-                    throw new IOException("runtime " + name + " exited (" + p.exitValue() + "), log " + dir.resolve("runtime.log") + ":\n"
-                            + tail(dir.resolve("runtime.log"), 30));
+                    OURS.remove(p.pid());
+                    throw new IOException(name + " exited (" + p.exitValue() + "), log " + logFile + ":\n" + tail(logFile, 30));
                 }
                 if (System.nanoTime() > deadline) {
                     rt.close();
-                    throw new IOException("runtime " + name + " not healthy within 90 s, log " + dir.resolve("runtime.log"));
+                    throw new IOException(name + " not healthy within 90 s, log " + logFile);
                 }
                 try {
-                    if (health.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    if (health.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                         break;
                     }
                 } catch (IOException notYet) {
@@ -1564,11 +1952,11 @@ public class Bench {
                 Thread.sleep(5);
             }
             rt.startMs = (System.nanoTime() - t0) / 1e6;
-            rt.startOtherPercent = Math.max(0, machineCpuMs() - all0 - cpuMs(p.pid()) - (cpuMs(ProcessHandle.current().pid()) - h0))
-                    / rt.startMs * 100 / 2;
-            log(String.format(Locale.ROOT, "runtime %s healthy after %.0f ms (pid %d, port %d)%s", name, rt.startMs, p.pid(), port,
+            rt.startOtherPercent = Math.max(0, machineCpuMs() - all0 - cpuMs(p.pid()) - (cpuMs(ProcessHandle.current().pid()) - h0)
+                    - oursDelta(ours0, null, 0)) / rt.startMs * 100 / 2;
+            log(String.format(Locale.ROOT, "%s healthy after %.0f ms (pid %d, port %d)%s", name, rt.startMs, p.pid(), port,
                     opts.isEmpty() ? "" : " opts " + opts));
-            return rt;
+            return null;
         }
 
         String url() {
@@ -1580,7 +1968,7 @@ public class Bench {
         }
 
         String camelStarted() throws IOException {
-            try (var lines = Files.lines(dir.resolve("runtime.log"))) {
+            try (var lines = Files.lines(log)) {
                 return lines.filter(l -> l.contains(") started in ")).findFirst()
                         .map(l -> l.replaceAll("^.* - ", "")).orElse("(no 'started in' line)");
             }
@@ -1591,7 +1979,7 @@ public class Bench {
             Pattern ts = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d) .*? - (.*)$");
             StringBuilder sb = new StringBuilder();
             int n = 0;
-            for (String line : Files.readAllLines(dir.resolve("runtime.log"))) {
+            for (String line : Files.readAllLines(log)) {
                 Matcher m = ts.matcher(line);
                 if (!m.matches()) {
                     continue;
@@ -1611,11 +1999,14 @@ public class Bench {
             return sb.toString();
         }
 
+        /** SIGTERM (Camel's graceful shutdown), at most 25 s, then kill; stopMs = SIGTERM to exit. */
         @Override
         public void close() {
             if (!process.isAlive()) {
+                OURS.remove(process.pid());
                 return;
             }
+            long t0 = System.nanoTime();
             process.destroy();
             try {
                 if (!process.waitFor(25, TimeUnit.SECONDS)) {
@@ -1624,11 +2015,64 @@ public class Bench {
             } catch (InterruptedException e) {
                 process.destroyForcibly();
             }
+            stopMs = (System.nanoTime() - t0) / 1e6;
+            OURS.remove(process.pid());
         }
     }
 
+    /**
+     * The java that runs the runtime and the forwarder: BENCH_JAVA (a java binary or a JDK home), else $JAVA_HOME/bin/java,
+     * else the java running this harness.
+     */
     static String javaBin() {
+        for (String env : new String[] {"BENCH_JAVA", "JAVA_HOME"}) {
+            String v = System.getenv(env);
+            if (v == null || v.isBlank()) {
+                continue;
+            }
+            Path p = Path.of(v);
+            if (Files.isDirectory(p)) {
+                p = p.resolve("bin/java");
+            }
+            if (!Files.isExecutable(p)) {
+                throw new IllegalStateException(env + "=" + v + ": no executable java there");
+            }
+            return p.toAbsolutePath().toString();
+        }
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The JDK home of javaBin() (its bin/java's grandparent, symlinks resolved). */
+    static Path targetJdkHome() {
+        try {
+            return Path.of(javaBin()).toRealPath().getParent().getParent();
+        } catch (IOException e) {
+            return Path.of(javaBin()).toAbsolutePath().getParent().getParent();
+        }
+    }
+
+    /** jcmd of the runtime's JDK (attach and perf counters of the same version), else the one on the PATH. */
+    static String jcmdBin() {
+        Path j = targetJdkHome().resolve("bin/jcmd");
+        return Files.isExecutable(j) ? j.toString() : "jcmd";
+    }
+
+    static String javaVersionCache;
+
+    /** First line of `java -version` for javaBin() plus the path, e.g. `openjdk version "17.0.15" ... (/usr/lib/jvm/.../java)`. */
+    static synchronized String javaVersion() {
+        if (javaVersionCache == null) {
+            try {
+                Process p = new ProcessBuilder(javaBin(), "-version").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(30, TimeUnit.SECONDS);
+                String[] lines = out.strip().split("\\R");
+                javaVersionCache = (lines.length > 1 ? lines[1].trim() : lines[0].trim()) + " (" + javaBin() + ")";
+            } catch (Exception e) {
+                javaVersionCache = javaBin();
+            }
+        }
+        return javaVersionCache;
     }
 
     // ------------------------------------------------------------------------------- the WATI double

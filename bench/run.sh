@@ -45,9 +45,7 @@ echo "== machine"
 nproc
 free -h
 uptime
-echo "== harness java"
-java -version 2>&1
-echo "== runtime and forwarder java: $TARGET_JAVA"
+echo "== runtime, forwarder and harness java: $TARGET_JAVA"
 "$TARGET_JAVA" -version 2>&1
 
 # Configuration variants: none by default (the worker pool and POST-only endpoint they measured are
@@ -55,6 +53,7 @@ echo "== runtime and forwarder java: $TARGET_JAVA"
 VARIANTS=()
 
 # the load generator, the WATI doubles and the raw copies run in this JVM; the runtime jar is on the
-# class path for the Azure SDK (raw copy into Azurite), Vert.x (the doubles) and Jackson
-exec java -Xms1g -Xmx1g -XX:+UseParallelGC -Dsun.net.httpserver.nodelay=true \
+# class path for the Azure SDK (raw copy into Azurite), Vert.x (the doubles) and Jackson, so it runs on
+# the runtime's java too (the jar's classes need its Java version)
+exec "$TARGET_JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -Dsun.net.httpserver.nodelay=true \
   -cp "$JAR" "$ROOT/bench/Bench.java" --root="$ROOT" --jar="$JAR" "${VARIANTS[@]}" "$@"

@@ -3,6 +3,14 @@ package io.waticamel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.List;
+
+import io.waticamel.config.ActionPipelineConfiguration;
+import io.waticamel.config.MediaConfiguration;
+import io.waticamel.config.RoutesConfiguration;
+import io.waticamel.config.SecurityConfiguration;
+import io.waticamel.config.StorageConfiguration;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 
 /**
@@ -17,7 +25,20 @@ public final class WatiCamelApplication {
     public static void main(String[] args) throws Exception {
         // Camel's file: route pattern needs the folder (read before any bean exists): an empty one is fine
         Files.createDirectories(userRoutesFolder());
-        new Main(WatiCamelApplication.class).run(args);
+        newMain().run(args);
+    }
+
+    /**
+     * Camel Main with the runtime's configurations named, not found by scanning the 50 MB jar for
+     * them (scanning cost about a second of every start).
+     */
+    public static Main newMain() {
+        Main main = new Main();
+        for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, SecurityConfiguration.class,
+                StorageConfiguration.class, MediaConfiguration.class, ActionPipelineConfiguration.class)) {
+            main.configure().addConfiguration(configuration);
+        }
+        return main;
     }
 
     /** {@code -Dwati.routes.dir}, else {@code WATI_ROUTES_DIR}, else {@code routes} (as in application.properties). */

@@ -36,6 +36,6 @@ class ArchitectureTest {
                     "io.waticamel.config..");
 
     @ArchTest
-    static final ArchRule onlyConfigurationWires = noClasses().that().resideOutsideOfPackages("io.waticamel.config..")
+    static final ArchRule onlyConfigurationWires = noClasses().that().resideOutsideOfPackages("io.waticamel.config..", "io.waticamel")
             .should().dependOnClassesThat().resideInAPackage("io.waticamel.config..");
 }

@@ -34,8 +34,10 @@ final class Database {
     }
 
     static void migrate(DataSource dataSource) {
-        var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        LOG.info("Database schema at version {} ({} migration(s) applied now)", result.targetSchemaVersion,
-                result.migrationsExecuted);
+        Flyway flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+        var result = flyway.migrate();
+        // targetSchemaVersion is null when nothing was applied: ask for the current version then
+        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : flyway.info().current().getVersion().getVersion();
+        LOG.info("Database schema at version {} ({} migration(s) applied now)", version, result.migrationsExecuted);
     }
 }

@@ -49,7 +49,7 @@ public final class RunningRuntime implements AutoCloseable {
         all.put("wati.retry.max-delay-ms", "200");
         all.put("wati.throttle.per-second", "0");
         all.putAll(properties);
-        main = new Main(WatiCamelApplication.class);
+        main = WatiCamelApplication.newMain();
         all.forEach(main::addOverrideProperty);
         main.start();
     }

@@ -3,7 +3,9 @@ package io.waticamel.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 
 import io.waticamel.action.ActionReader;
 import io.waticamel.files.HttpFetcher;
@@ -63,8 +65,7 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
     @BindToRegistry
     public WatiThrottle watiThrottle(CamelContext context, @PropertyInject("wati.throttle.per-second") int perSecond,
             @PropertyInject("wati.throttle.max-wait-ms") long maxWaitMs) {
-        return new WatiThrottle(perSecond, maxWaitMs, key -> context.getPropertiesComponent().resolveProperty(key)
-                .filter(v -> !v.isBlank()));
+        return new WatiThrottle(perSecond, maxWaitMs, configuration(context));
     }
 
     /** Logs every retry (onRedelivery) and checks WATI's answers for retryable statuses. */
@@ -91,8 +92,12 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
 
     /** Named accounts from configuration (file, environment, -D), or the request's endpoint (SSRF-checked) and token. */
     static WatiAccounts watiAccounts(CamelContext context, boolean allowPrivateHosts) {
-        return new WatiAccounts(key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()),
-                new UrlGuard(allowPrivateHosts));
+        return new WatiAccounts(configuration(context), new UrlGuard(allowPrivateHosts));
+    }
+
+    /** A configuration key's value (file, environment, -D), empty when unset or blank. */
+    static Function<String, Optional<String>> configuration(CamelContext context) {
+        return key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank());
     }
 
     static String version() {

@@ -31,8 +31,6 @@ public class ActionSteps {
 
     /** The convention that makes a route an action: it consumes {@code direct:wati-action-<wati_action>}. */
     public static final String ACTION_ENDPOINT_PREFIX = "direct:wati-action-";
-    /** Header the HTTP edge sets to the name of the API key that authenticated the request. */
-    public static final String CALLER_HEADER = ApiKeyAuthentication.CALLER_HEADER;
     /** Variable a route may set to choose the action for the next call of direct:wati-action (instead of the body's field). */
     public static final String ACTION_NAME_VARIABLE = "wati_action";
     private static final Pattern ACTION_NAME = Pattern.compile("[a-z0-9_]{1,64}");
@@ -59,7 +57,7 @@ public class ActionSteps {
         exchange.removeVariable(Action.VARIABLE);
         Message message = exchange.getMessage();
         Map<String, Object> callerHeaders = new LinkedHashMap<>(message.getHeaders());
-        String caller = message.getHeader(CALLER_HEADER, String.class);
+        String caller = message.getHeader(ApiKeyAuthentication.CALLER_HEADER, String.class);
         Object body = message.getBody();
         if (body != null && !(body instanceof Map || body instanceof String || body instanceof byte[])) {
             // an HTTP server's buffer or a stream: Camel's converters give its bytes
@@ -163,7 +161,7 @@ public class ActionSteps {
         if (action == null) {
             Message message = exchange.getMessage();
             action = new Action(ActionFields.EMPTY, new LinkedHashMap<>(message.getHeaders()),
-                    message.getHeader(CALLER_HEADER, String.class));
+                    message.getHeader(ApiKeyAuthentication.CALLER_HEADER, String.class));
             exchange.setVariable(Action.VARIABLE, action);
         }
         return action;

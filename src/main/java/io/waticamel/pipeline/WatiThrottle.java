@@ -35,7 +35,7 @@ public class WatiThrottle implements Processor {
     private final long maxWaitNanos;
     private final Function<String, Optional<String>> configuration;
     private final Map<String, Integer> rates = new ConcurrentHashMap<>();
-    private final Map<String, Turns> buckets = new ConcurrentHashMap<>();
+    private final Map<String, Turns> turnsByAccount = new ConcurrentHashMap<>();
 
     public WatiThrottle(int defaultPerSecond, long maxWaitMs, Function<String, Optional<String>> configuration) {
         this.defaultPerSecond = defaultPerSecond;
@@ -51,7 +51,7 @@ public class WatiThrottle implements Processor {
         if (perSecond == UNLIMITED) {
             return;
         }
-        Turns turns = buckets.computeIfAbsent(key, k -> new Turns(spaced(perSecond, 1000), spaced(perSecond, EXIT_PERIOD_MS)));
+        Turns turns = turnsByAccount.computeIfAbsent(key, k -> new Turns(spaced(perSecond, 1000), spaced(perSecond, EXIT_PERIOD_MS)));
         // the call's turn is reserved in arrival order (or refused when too far away); the thread parks until it comes,
         // for free on a virtual thread
         if (!turns.queue().asBlocking().tryConsume(1, maxWaitNanos, BlockingStrategy.PARKING)) {

@@ -17,7 +17,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.waticamel.http.JsonAnswer;
-import io.waticamel.pipeline.ActionSteps;
+import io.waticamel.security.ApiKeyAuthentication;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -59,7 +59,7 @@ public class Idempotency {
         }
         byte[] body = in.getBody(byte[].class);
         in.setBody(body);
-        String keyHash = sha256(in.getHeader(ActionSteps.CALLER_HEADER, "", String.class) + "\n" + key);
+        String keyHash = sha256(in.getHeader(ApiKeyAuthentication.CALLER_HEADER, "", String.class) + "\n" + key);
         String requestHash = sha256(body == null ? "" : new String(body, StandardCharsets.UTF_8));
         Instant now = Instant.now();
         try (Connection c = db.getConnection()) {

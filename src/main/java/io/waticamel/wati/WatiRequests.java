@@ -137,70 +137,67 @@ public class WatiRequests {
             throw new ActionRejectedException("watiPath must be a WATI V1 operation such as getContacts or addContact/{whatsappNumber}");
         }
         String[] recipient = {"-"};
-        String operationPath = fill(path.strip(), fields, recipient);
-        String rawQuery = query == null || query.isBlank() ? null : fill(query.strip(), fields, recipient);
-        byte[] json = body == null ? null : body instanceof String text ? fillJson(text, fields).getBytes(StandardCharsets.UTF_8)
-                : json(body);
-        String operation = operationPath.contains("/") ? operationPath.substring(0, operationPath.indexOf('/')) : operationPath;
-        return new WatiCall(verb, WatiEndpoints.operation(credentials.endpoint(), operationPath), rawQuery,
-                json == null ? null : "application/json", json, credentials.authorization(), operation, recipient[0]);
+        String operationPath = onlyPlaceholders(fill(path.strip(), fields, recipient, false));
+        String rawQuery = query == null || query.isBlank() ? null : onlyPlaceholders(fill(query.strip(), fields, recipient, false));
+        byte[] json = body == null ? null : body instanceof String text
+                ? fill(text, fields, new String[1], true).getBytes(StandardCharsets.UTF_8) : json(body);
+        return call(verb, credentials, operationPath, rawQuery, json == null ? null : "application/json", json, recipient[0]);
     }
 
-    /** {@code {name}} in JSON text becomes the field's value escaped for a JSON string (write it inside quotes). */
-    private String fillJson(String template, ActionFields fields) {
+    /**
+     * {@code {name}} becomes that task field: percent-encoded for a path or query, escaped for a JSON
+     * string in a body (write it inside quotes there); {@code {whatsappNumber}} the checked number
+     * (its mask kept in {@code recipient[0]} for logs). The token is never a placeholder.
+     */
+    private String fill(String template, ActionFields fields, String[] recipient, boolean jsonString) {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
-            refuseToken(name);
-            String value = name.equals("whatsappNumber") ? PhoneNumbers.normalise(fields.get(name)) : fields.raw(name);
-            if (value == null) {
-                throw new ActionRejectedException("No " + name + " provided");
+            if (name.equals("access_token")) {
+                throw new ActionRejectedException("access_token cannot be placed in watiPath, watiQuery or watiBody: the token is only sent as the Authorization header");
             }
-            String quoted = new String(json(value), StandardCharsets.UTF_8);
-            m.appendReplacement(out, Matcher.quoteReplacement(quoted.substring(1, quoted.length() - 1)));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    private static void refuseToken(String field) {
-        if (field.equals("access_token")) {
-            throw new ActionRejectedException("access_token cannot be placed in watiPath, watiQuery or watiBody: the token is only sent as the Authorization header");
-        }
-    }
-
-    private static String fill(String template, ActionFields fields, String[] recipient) {
-        Matcher m = PLACEHOLDER.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String name = m.group(1);
             String value;
             if (name.equals("whatsappNumber")) {
-                value = PhoneNumbers.normalise(fields.get("whatsappNumber"));
+                value = PhoneNumbers.normalise(fields.get(name));
                 recipient[0] = PhoneNumbers.mask(value);
             } else {
-                refuseToken(name);
                 value = fields.raw(name);
-                if (value == null || value.isBlank()) {
+                // a body may carry an empty string; a path or query segment may not be blank
+                if (value == null || !jsonString && value.isBlank()) {
                     throw new ActionRejectedException("No " + name + " provided");
                 }
-                value = encode(value.strip());
+                if (jsonString) {
+                    String quoted = new String(json(value), StandardCharsets.UTF_8);
+                    value = quoted.substring(1, quoted.length() - 1);
+                } else {
+                    value = encode(value.strip());
+                }
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
-        if (out.indexOf("{") >= 0 || out.indexOf("}") >= 0 || out.indexOf(" ") >= 0) {
+        return out.toString();
+    }
+
+    private static String onlyPlaceholders(String filled) {
+        if (filled.indexOf('{') >= 0 || filled.indexOf('}') >= 0 || filled.indexOf(' ') >= 0) {
             throw new ActionRejectedException("watiPath and watiQuery may only hold {fieldName} placeholders");
         }
-        return out.toString();
+        return filled;
     }
 
     private static WatiCall post(WatiCredentials credentials, String operationPath, String number, String rawQuery,
             String contentType, Object body) {
+        return call("POST", credentials, operationPath, rawQuery, contentType, body, PhoneNumbers.mask(number));
+    }
+
+    /** The request to {@code {endpoint}/api/v1/{operationPath}}; the operation's name (its first segment) for logs. */
+    private static WatiCall call(String method, WatiCredentials credentials, String operationPath, String rawQuery,
+            String contentType, Object body, String recipient) {
         String operation = operationPath.contains("/") ? operationPath.substring(0, operationPath.indexOf('/')) : operationPath;
-        return new WatiCall("POST", WatiEndpoints.operation(credentials.endpoint(), operationPath), rawQuery, contentType, body,
-                credentials.authorization(), operation, PhoneNumbers.mask(number));
+        return new WatiCall(method, WatiEndpoints.operation(credentials.endpoint(), operationPath), rawQuery, contentType, body,
+                credentials.authorization(), operation, recipient);
     }
 
     /** Percent-encoding for a query value: UTF-8, space as %20 (a '+' would be ambiguous). */

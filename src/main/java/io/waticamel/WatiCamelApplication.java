@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.waticamel.config.ActionPipelineConfiguration;
 import io.waticamel.config.MediaConfiguration;
+import io.waticamel.config.OutboundConfiguration;
 import io.waticamel.config.RoutesConfiguration;
 import io.waticamel.config.SecurityConfiguration;
 import io.waticamel.config.StorageConfiguration;
@@ -34,7 +35,7 @@ public final class WatiCamelApplication {
      */
     public static Main newMain() {
         Main main = new Main();
-        for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, SecurityConfiguration.class,
+        for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
                 StorageConfiguration.class, MediaConfiguration.class, ActionPipelineConfiguration.class)) {
             main.configure().addConfiguration(configuration);
         }

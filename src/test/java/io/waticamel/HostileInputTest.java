@@ -65,9 +65,9 @@ class HostileInputTest {
     WatiDouble wati;
     /** A local file host for file_url: answers hostile downloads, and must see nothing in the SSRF cases. */
     WatiDouble files;
-    /** wati.files.allow-private-hosts=true (RunningRuntime's default): downloads from 127.0.0.1 allowed. */
+    /** wati.request-urls.allow-private-hosts=true (RunningRuntime's default): downloads from 127.0.0.1 allowed. */
     RunningRuntime lenient;
-    /** wati.files.allow-private-hosts=false, as in production. */
+    /** wati.request-urls.allow-private-hosts=false, as in production. */
     RunningRuntime strict;
     /** Stands in for the public host PUBLIC_HOST: answers every request with a redirect to a private address. */
     HttpServer proxy;
@@ -375,7 +375,7 @@ class HostileInputTest {
         ProxySelector.setDefault(new OnlyPublicHostProxy(proxyAddress, previousProxySelector));
         lenient = RunningRuntime.start();
         // strict: private hosts refused; it reaches the local WATI double only as a configured account
-        strict = new RunningRuntime(Map.of("wati.files.allow-private-hosts", "false",
+        strict = new RunningRuntime(Map.of("wati.request-urls.allow-private-hosts", "false",
                 "wati.accounts.local.endpoint", wati.url(), "wati.accounts.local.token", TOKEN));
     }
 

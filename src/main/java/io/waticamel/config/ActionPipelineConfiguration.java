@@ -8,9 +8,9 @@ import java.util.Properties;
 import java.util.function.Function;
 
 import io.waticamel.action.ActionReader;
-import io.waticamel.files.HttpFetcher;
 import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
+import io.waticamel.http.OutboundHttp;
 import io.waticamel.pipeline.ActionApi;
 import io.waticamel.pipeline.ActionRequests;
 import io.waticamel.pipeline.ActionRoutes;
@@ -44,17 +44,13 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ActionSteps actions(CamelContext context, @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts) {
-        return new ActionSteps(new ActionReader(), watiAccounts(context, allowPrivateHosts), new ActionRoutes(context));
+    public ActionSteps actions(CamelContext context, UrlGuard urlGuard) {
+        return new ActionSteps(new ActionReader(), new WatiAccounts(configuration(context), urlGuard), new ActionRoutes(context));
     }
 
     @BindToRegistry
-    public ActionRequests watiRequests(@PropertyInject("wati.data.dir") String dataDir,
-            @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
-            @PropertyInject("wati.http.connect-timeout-ms") int connectTimeoutMs,
-            @PropertyInject("wati.http.read-timeout-ms") int readTimeoutMs) {
-        HttpFetcher fetcher = new HttpFetcher(new UrlGuard(allowPrivateHosts), connectTimeoutMs, readTimeoutMs, USER_AGENT);
-        return new ActionRequests(new WatiRequests(), new MediaDownloader(fetcher, Path.of(dataDir, "tmp")));
+    public ActionRequests watiRequests(@PropertyInject("wati.data.dir") String dataDir, OutboundHttp outboundHttp, UrlGuard urlGuard) {
+        return new ActionRequests(new WatiRequests(), new MediaDownloader(outboundHttp.client(), urlGuard, Path.of(dataDir, "tmp")));
     }
 
     @BindToRegistry
@@ -88,11 +84,6 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
     @BindToRegistry
     public ActionApi actionApi() {
         return new ActionApi();
-    }
-
-    /** Named accounts from configuration (file, environment, -D), or the request's endpoint (SSRF-checked) and token. */
-    static WatiAccounts watiAccounts(CamelContext context, boolean allowPrivateHosts) {
-        return new WatiAccounts(configuration(context), new UrlGuard(allowPrivateHosts));
     }
 
     /** A configuration key's value (file, environment, -D), empty when unset or blank. */

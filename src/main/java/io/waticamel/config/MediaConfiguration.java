@@ -3,8 +3,6 @@ package io.waticamel.config;
 import java.nio.file.Path;
 
 import com.azure.storage.blob.BlobServiceClient;
-import io.waticamel.files.HttpFetcher;
-import io.waticamel.files.UrlGuard;
 import io.waticamel.media.MediaArchive;
 import io.waticamel.media.MediaStore;
 import io.waticamel.wati.WatiAnswerInterpreter;
@@ -47,14 +45,9 @@ public class MediaConfiguration implements CamelConfiguration {
             @PropertyInject("wati.data.dir") String dataDir, @PropertyInject("wati.azurite.port") int azuritePort,
             @PropertyInject("wati.azure.max-tries") int maxTries,
             @PropertyInject("wati.azure.try-timeout-seconds") int tryTimeoutSeconds,
-            @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
-            @PropertyInject("wati.http.connect-timeout-ms") int connectTimeoutMs,
-            @PropertyInject("wati.http.read-timeout-ms") int readTimeoutMs,
             @PropertyInject("wati.media.container-prefix") String containerPrefix,
             @PropertyInject("wati.media.default-owner-id") String defaultOwnerId) {
-        HttpFetcher fetcher = new HttpFetcher(new UrlGuard(allowPrivateHosts), connectTimeoutMs, readTimeoutMs,
-                ActionPipelineConfiguration.USER_AGENT);
-        return new MediaArchive(mediaStore(connectionString, dataDir, azuritePort, maxTries, tryTimeoutSeconds), fetcher,
+        return new MediaArchive(mediaStore(connectionString, dataDir, azuritePort, maxTries, tryTimeoutSeconds),
                 new WatiAnswerInterpreter(), containerPrefix, defaultOwnerId, Path.of(dataDir, "tmp"));
     }
 }

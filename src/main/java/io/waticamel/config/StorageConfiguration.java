@@ -13,6 +13,7 @@ import io.waticamel.media.FileRecords;
 import io.waticamel.reliability.AccountAlerts;
 import io.waticamel.reliability.DeadLetters;
 import io.waticamel.reliability.Idempotency;
+import io.waticamel.reliability.Notifications;
 import io.waticamel.reliability.Outbox;
 import io.waticamel.security.SecretBox;
 import org.apache.camel.BindToRegistry;
@@ -65,12 +66,11 @@ public class StorageConfiguration implements CamelConfiguration {
     public Outbox outbox(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
             @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
             @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir,
-            @PropertyInject("wati.files.allow-private-hosts") boolean allowPrivateHosts,
-            @PropertyInject("wati.instance-id") String instanceId, @PropertyInject("wati.outbox.lease") String lease,
+            UrlGuard urlGuard, Notifications notifications, @PropertyInject("wati.instance-id") String instanceId, @PropertyInject("wati.outbox.lease") String lease,
             @PropertyInject("wati.outbox.batch-size") int batchSize) throws IOException {
         DeadLetters letters = deadLetters(url, user, password, poolSize, secretKey, dataDir);
-        return new Outbox(watiDataSource(url, user, password, poolSize), letters.secrets(), letters, new UrlGuard(allowPrivateHosts),
-                instanceId, Idempotency.duration(lease), batchSize);
+        return new Outbox(watiDataSource(url, user, password, poolSize), letters.secrets(), letters, urlGuard,
+                notifications, instanceId, Idempotency.duration(lease), batchSize);
     }
 
     /** The threads that send async actions from the outbox. */
@@ -85,8 +85,8 @@ public class StorageConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public AccountAlerts accountAlerts(@PropertyInject("wati.alerts.after-failures") int afterFailures,
-            @PropertyInject("wati.alerts.webhook-url") String webhookUrl) {
-        return new AccountAlerts(afterFailures, webhookUrl);
+            @PropertyInject("wati.alerts.webhook-url") String webhookUrl, Notifications notifications) {
+        return new AccountAlerts(afterFailures, webhookUrl, notifications);
     }
 
     @BindToRegistry

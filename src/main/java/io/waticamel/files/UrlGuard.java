@@ -1,24 +1,24 @@
 package io.waticamel.files;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
 
 import io.waticamel.action.ActionRejectedException;
+import io.waticamel.http.AddressGuard;
 
 /**
- * Checks a URL the runtime is asked to fetch: http(s) only, and unless private hosts are allowed,
- * every address its host resolves to must be public (no loopback, link-local incl. cloud metadata,
- * RFC 1918, fc00::/7, unspecified or multicast).
+ * Checks a URL a request brings ({@code api_endpoint}, {@code file_url}, {@code callback_url}) before
+ * anything is queued or sent, for a clear early answer: http(s) only, no user info, and unless
+ * private hosts are allowed, every address its host resolves to must be public. The connection
+ * itself is checked again by the {@link AddressGuard} (the same resolver), where it is made.
  */
 public class UrlGuard {
 
-    private final boolean allowPrivateHosts;
+    private final AddressGuard addresses;
 
-    public UrlGuard(boolean allowPrivateHosts) {
-        this.allowPrivateHosts = allowPrivateHosts;
+    public UrlGuard(AddressGuard addresses) {
+        this.addresses = addresses;
     }
 
     public static URI requireHttp(String field, String url) {
@@ -40,36 +40,28 @@ public class UrlGuard {
 
     public URI check(String field, String url) {
         URI uri = requireHttp(field, url);
-        if (allowPrivateHosts) {
+        if (addresses.allowsPrivateHosts()) {
             return uri;
         }
-        InetAddress[] addresses;
+        boolean isPublic;
         try {
-            addresses = InetAddress.getAllByName(uri.getHost());
+            isPublic = addresses.isPublicHost(uri.getHost());
         } catch (UnknownHostException e) {
             throw new ActionRejectedException(field + " host cannot be resolved: " + uri.getHost());
         }
-        for (InetAddress address : addresses) {
-            if (!isPublic(address)) {
-                throw new ActionRejectedException(field + " points to a private or local address, which is not allowed");
-            }
+        if (!isPublic) {
+            throw refused(field);
         }
         return uri;
     }
 
-    static boolean isPublic(InetAddress a) {
-        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                || a.isMulticastAddress()) {
-            return false;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) != 0xfc; // fc00::/7 unique local
-        }
-        int first = b[0] & 0xff;
-        int second = b[1] & 0xff;
-        // 0/8 "this network", 100.64/10 carrier-grade NAT, 192.0.0/24, 198.18/15 benchmarking, 240/4 reserved
-        return first != 0 && !(first == 100 && second >= 64 && second < 128) && !(first == 192 && second == 0 && (b[2] & 0xff) == 0)
-                && !(first == 198 && (second == 18 || second == 19)) && first < 240;
+    /** An endpoint the operator configured: the connection guard never refuses its origin. */
+    public void trust(URI origin) {
+        addresses.trust(origin);
+    }
+
+    /** The refusal of a URL (or of where it redirected) on a private or local address, naming the setting. */
+    public static ActionRejectedException refused(String what) {
+        return new ActionRejectedException(what + " points to a private or local address, which is not allowed" + AddressGuard.HINT);
     }
 }

@@ -20,13 +20,14 @@ import io.waticamel.action.ActionFailedException;
 import io.waticamel.action.ActionFields;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.files.CountingInputStream;
-import io.waticamel.files.HttpFetcher;
 import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
+import io.waticamel.http.OutboundHttp;
 import io.waticamel.pipeline.Action;
 import io.waticamel.wati.WatiAnswer;
 import io.waticamel.wati.WatiAnswerInterpreter;
 import io.waticamel.wati.WatiCredentials;
+import io.waticamel.wati.WatiRequests;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -47,6 +48,7 @@ public class MediaArchive {
     static final String BLOB_HTTP_HEADERS = "CamelAzureStorageBlobHttpHeaders";
     private static final Logger LOG = LoggerFactory.getLogger(MediaArchive.class);
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final String SUCCESS_TEXT = "Successfully fetched media.";
 
     /** One get_media in progress. */
     public static final class Download {
@@ -73,23 +75,24 @@ public class MediaArchive {
     }
 
     private final MediaStore store;
-    private final HttpFetcher fetcher;
     private final WatiAnswerInterpreter interpreter;
     private final String containerPrefix;
     private final String defaultOwnerId;
     private final Path tempDir;
 
-    public MediaArchive(MediaStore store, HttpFetcher fetcher, WatiAnswerInterpreter interpreter, String containerPrefix,
-            String defaultOwnerId, Path tempDir) {
+    public MediaArchive(MediaStore store, WatiAnswerInterpreter interpreter, String containerPrefix, String defaultOwnerId,
+            Path tempDir) {
         this.store = store;
-        this.fetcher = fetcher;
         this.interpreter = interpreter;
         this.containerPrefix = MediaNames.containerPrefix(containerPrefix);
         this.defaultOwnerId = defaultOwnerId;
         this.tempDir = tempDir;
     }
 
-    /** Everything checked before any network call: fileName, same origin as the endpoint, owner. */
+    /**
+     * Everything checked before any network call (fileName, same origin as the endpoint, owner); then
+     * the download is the action's WATI call, sent by direct:wati-fetch like every other call.
+     */
     public void prepare(Exchange exchange) throws IOException, InterruptedException {
         Action action = Action.of(exchange);
         ActionFields fields = action.fields();
@@ -103,7 +106,7 @@ public class MediaArchive {
         if (sourceFileName == null) {
             throw new ActionRejectedException("Invalid filepath within URL");
         }
-        if (!HttpFetcher.sameOrigin(uri, credentials.endpoint())) {
+        if (!OutboundHttp.sameOrigin(uri, credentials.endpoint())) {
             throw new ActionRejectedException("file_url must be on the WATI endpoint's origin (" + origin(credentials.endpoint())
                     + "): the access token is only sent to WATI");
         }
@@ -112,37 +115,43 @@ public class MediaArchive {
         action.attach(Download.class, new Download(ownerId, MediaNames.container(containerPrefix, ownerId), uri.toString(),
                 sourceFileName));
         store.ensureAvailable();
+        action.call(WatiRequests.showFile(uri, credentials), SUCCESS_TEXT);
     }
 
     /**
-     * GET file_url with the token (WATI's origin only); a refusal ends the action with WATI's status
-     * and reason. On success the body is the response stream, counted, with the blob headers set.
+     * WATI's answer to the download (after the throttle, retries and redirects of direct:wati-fetch):
+     * a refusal ends the action with WATI's status and reason; on success the body, counted, is what
+     * the blob upload reads, with the blob headers set.
      */
     public void download(Exchange exchange) throws IOException {
         Download download = Action.of(exchange).attached(Download.class);
-        WatiCredentials credentials = Action.of(exchange).credentials();
-        HttpFetcher.Fetched fetched = fetcher.get("file_url", download.sourceUrl, credentials.authorization(), credentials.endpoint());
+        Message answer = exchange.getMessage();
+        int status = answer.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        InputStream body = answer.getBody(InputStream.class);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                fetched.close();
                 if (download.spooled != null) {
                     deleteQuietly(download.spooled);
                 }
             }
         });
-        if (fetched.status() < 200 || fetched.status() > 299) {
-            byte[] body;
-            try (InputStream error = fetched.body()) {
-                body = error == null ? new byte[0] : error.readNBytes(MAX_ERROR_BODY);
+        if (status < 200 || status > 299) {
+            byte[] error;
+            try (InputStream in = body) {
+                error = in == null ? new byte[0] : in.readNBytes(MAX_ERROR_BODY);
             }
-            WatiAnswer answer = interpreter.interpret(fetched.status(), body);
-            throw new ActionFailedException(answer.reason(), answer.body());
+            WatiAnswer refusal = interpreter.interpret(status, error);
+            throw new ActionFailedException(refusal.reason(), refusal.body());
         }
-        String contentType = MediaDownloader.contentType(fetched.contentType(), download.sourceFileName);
+        if (body == null) {
+            body = InputStream.nullInputStream();
+        }
+        long contentLength = answer.getHeader("Content-Length", -1L, Long.class);
+        String contentType = MediaDownloader.contentType(answer.getHeader(Exchange.CONTENT_TYPE, String.class),
+                download.sourceFileName);
         download.contentType = contentType.isEmpty() ? "application/octet-stream" : contentType;
-        InputStream body = fetched.body();
-        if (fetched.contentLength() < 0) {
+        if (contentLength < 0) {
             // no Content-Length: a single blob upload needs the length first, so spool to disk (never to memory)
             download.spooled = Files.createTempFile(Files.createDirectories(tempDir), "media-", ".part");
             try (InputStream in = body; OutputStream out = Files.newOutputStream(download.spooled)) {
@@ -151,7 +160,7 @@ public class MediaArchive {
             body = Files.newInputStream(download.spooled);
             download.declaredSize = Files.size(download.spooled);
         } else {
-            download.declaredSize = fetched.contentLength();
+            download.declaredSize = contentLength;
         }
         download.counter = new CountingInputStream(body);
         try {
@@ -198,7 +207,7 @@ public class MediaArchive {
         response.put("file_name", download.fileName);
         response.put("size", size);
         response.put("contentType", download.contentType);
-        Action.of(exchange).succeeded("Successfully fetched media.", response);
+        Action.of(exchange).succeeded(SUCCESS_TEXT, response);
     }
 
     /** The upload failed: no row; a partial blob is removed. */

@@ -67,7 +67,8 @@ public class WatiCallSteps {
         }
         message.setHeader("Authorization", call.authorization());
         message.setHeader("User-Agent", userAgent);
-        message.setHeader("Accept", "application/json");
+        // WATI answers operations in JSON; a media download is whatever the file is
+        message.setHeader("Accept", WatiRequests.SHOW_FILE.equals(call.operation()) ? "*/*" : "application/json");
         if (call.contentType() != null) {
             message.setHeader(Exchange.CONTENT_TYPE, call.contentType());
         }

@@ -1,16 +1,11 @@
 package io.waticamel.reliability;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.pipeline.Action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * "Alert admins after 3 failed attempts": after {@code wati.alerts.after-failures} consecutive
  * failed actions of one account, a WARN line and, when {@code wati.alerts.webhook-url} is set, a
- * JSON POST to it. A success resets the count.
+ * JSON POST to it (delivered, with retries, by the notifications route). A success resets the count.
  */
 public class AccountAlerts {
 
@@ -26,11 +21,11 @@ public class AccountAlerts {
     private final int afterFailures;
     private final URI webhook;
     private final Map<String, AtomicInteger> consecutive = new ConcurrentHashMap<>();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final Notifications notifications;
 
-    public AccountAlerts(int afterFailures, String webhookUrl) {
+    public AccountAlerts(int afterFailures, String webhookUrl, Notifications notifications) {
         this.afterFailures = Math.max(1, afterFailures);
+        this.notifications = notifications;
         this.webhook = webhookUrl == null || webhookUrl.isBlank() ? null : URI.create(webhookUrl.strip());
     }
 
@@ -63,23 +58,11 @@ public class AccountAlerts {
     }
 
     private void post(String account, int failures, String error) {
-        try {
-            Map<String, Object> alert = new LinkedHashMap<>();
-            alert.put("alert", "wati_account_failing");
-            alert.put("account", account);
-            alert.put("consecutive_failures", failures);
-            alert.put("last_error", error);
-            client.sendAsync(HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(alert))).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((r, e) -> {
-                        if (e != null || r.statusCode() >= 300) {
-                            LOG.warn("Alert webhook failed: {}", e != null ? e.toString() : "HTTP " + r.statusCode());
-                        }
-                    });
-        } catch (Exception e) {
-            LOG.warn("Alert webhook failed: {}", e.toString());
-        }
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("alert", "wati_account_failing");
+        alert.put("account", account);
+        alert.put("consecutive_failures", failures);
+        alert.put("last_error", error);
+        notifications.send("Alert for account " + account, webhook, alert);
     }
 }

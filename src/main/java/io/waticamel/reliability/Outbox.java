@@ -1,9 +1,6 @@
 package io.waticamel.reliability;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Async actions that survive a crash: accepted into the {@code outbox} table before the 202 is
  * sent, claimed by workers, sent through the same routes (retries, throttle), answered at
- * {@code GET /api/v1/actions/{id}} and to an optional {@code callback_url}. A row is marked
+ * {@code GET /api/v1/actions/{id}} and to an optional {@code callback_url} (delivered, with retries, by the notifications route). A row is marked
  * {@code sending} just before WATI is called; after a crash such a row becomes a dead letter instead
  * of being sent again (nothing accepted is lost, nothing is sent twice), while rows that were only
  * claimed go back to the queue.
@@ -53,18 +50,19 @@ public class Outbox {
     private final SecretBox secrets;
     private final DeadLetters deadLetters;
     private final UrlGuard callbackGuard;
+    private final Notifications notifications;
     private final String instanceId;
     private final Duration lease;
     private final int batchSize;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient callbacks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public Outbox(DataSource db, SecretBox secrets, DeadLetters deadLetters,
-            UrlGuard callbackGuard, String instanceId, Duration lease, int batchSize) {
+            UrlGuard callbackGuard, Notifications notifications, String instanceId, Duration lease, int batchSize) {
         this.db = db;
         this.secrets = secrets;
         this.deadLetters = deadLetters;
         this.callbackGuard = callbackGuard;
+        this.notifications = notifications;
         this.instanceId = instanceId;
         this.lease = lease;
         this.batchSize = batchSize;
@@ -207,15 +205,7 @@ public class Outbox {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("action_id", id);
             payload.putAll(result.variables());
-            callbacks.sendAsync(HttpRequest.newBuilder(URI.create(callback)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(payload))).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((r, e) -> {
-                        if (e != null || r.statusCode() >= 300) {
-                            LOG.warn("Callback for action {} failed: {}", id, e != null ? e.toString() : "HTTP " + r.statusCode());
-                        }
-                    });
+            notifications.send("Callback for action " + id, URI.create(callback), payload);
         }
     }
 

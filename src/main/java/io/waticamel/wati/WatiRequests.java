@@ -1,5 +1,6 @@
 package io.waticamel.wati;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -190,6 +191,18 @@ public class WatiRequests {
     private static WatiCall post(WatiCredentials credentials, String operationPath, String number, String rawQuery,
             String contentType, Object body) {
         return call("POST", credentials, operationPath, rawQuery, contentType, body, PhoneNumbers.mask(number));
+    }
+
+    /** The operation name of a media download (get_media), for logs and the Accept header. */
+    public static final String SHOW_FILE = "showFile";
+
+    /**
+     * get_media's download: GET the file URL WATI gave (already checked to be on the endpoint's
+     * origin) with the account's token, as one more WATI call.
+     */
+    public static WatiCall showFile(URI fileUrl, WatiCredentials credentials) {
+        String withoutQuery = fileUrl.getScheme() + "://" + fileUrl.getRawAuthority() + fileUrl.getRawPath();
+        return new WatiCall("GET", withoutQuery, fileUrl.getRawQuery(), null, null, credentials.authorization(), SHOW_FILE, "-");
     }
 
     /** The request to {@code {endpoint}/api/v1/{operationPath}}; the operation's name (its first segment) for logs. */

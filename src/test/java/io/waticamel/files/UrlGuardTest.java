@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 
+import io.waticamel.http.AddressGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UrlGuardTest {
 
-    final UrlGuard guard = new UrlGuard(false);
+    final UrlGuard guard = new UrlGuard(new AddressGuard(false));
 
     @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1/x", "http://localhost/x", "http://169.254.169.254/latest/meta-data",
@@ -29,13 +30,13 @@ class UrlGuardTest {
 
     @Test
     void publicAddressesPass() throws Exception {
-        assertThat(UrlGuard.isPublic(InetAddress.getByName("8.8.8.8"))).isTrue();
-        assertThat(UrlGuard.isPublic(InetAddress.getByName("2606:4700::1111"))).isTrue();
+        assertThat(AddressGuard.isPublic(InetAddress.getByName("8.8.8.8"))).isTrue();
+        assertThat(AddressGuard.isPublic(InetAddress.getByName("2606:4700::1111"))).isTrue();
     }
 
     @Test
     void privateHostsMayBeAllowedForLocalDoubles() {
-        assertThat(new UrlGuard(true).check("file_url", "http://127.0.0.1:9/x").getPort()).isEqualTo(9);
+        assertThat(new UrlGuard(new AddressGuard(true)).check("file_url", "http://127.0.0.1:9/x").getPort()).isEqualTo(9);
     }
 
     @Test

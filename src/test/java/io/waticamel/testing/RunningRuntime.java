@@ -41,7 +41,7 @@ public final class RunningRuntime implements AutoCloseable {
         all.put("wati.api-key", API_KEY);
         all.put("wati.data.dir", dataDir.toString());
         all.put("wati.db.url", "jdbc:h2:file:" + dataDir.resolve("wati-camel") + ";WRITE_DELAY=0");
-        all.put("wati.files.allow-private-hosts", "true");
+        all.put("wati.request-urls.allow-private-hosts", "true");
         all.put("camel.main.startup-summary-level", "off");
         // short retries and no throttle unless a test says otherwise
         all.put("wati.retry.max-attempts", "3");

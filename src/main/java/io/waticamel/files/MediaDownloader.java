@@ -67,7 +67,7 @@ public class MediaDownloader {
                     && e.port() == AddressGuard.port(uri);
             throw UrlGuard.refused(first ? "file_url" : "file_url redirect");
         } catch (UnknownHostException e) {
-            throw new ActionRejectedException("file_url host cannot be resolved: " + e.getMessage());
+            throw new ActionRejectedException("file_url host cannot be resolved: " + uri.getHost());
         } catch (ClientProtocolException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new ActionRejectedException(cause instanceof RedirectException

@@ -89,8 +89,14 @@ public class MediaArchive {
         this.tempDir = tempDir;
     }
 
-    /** Everything checked before any network call: fileName, same origin as the endpoint, owner. */
+    /** The checks, then the storage made ready (the dev service started on first use). */
     public void prepare(Exchange exchange) throws IOException, InterruptedException {
+        check(exchange);
+        store.ensureAvailable();
+    }
+
+    /** Everything checked before any network call: fileName, same origin as the endpoint, owner; also before an async 202. */
+    public void check(Exchange exchange) {
         Action action = Action.of(exchange);
         ActionFields fields = action.fields();
         WatiCredentials credentials = action.credentials();
@@ -111,7 +117,6 @@ public class MediaArchive {
         String ownerId = MediaNames.ownerId(owner);
         action.attach(Download.class, new Download(ownerId, MediaNames.container(containerPrefix, ownerId), uri.toString(),
                 sourceFileName));
-        store.ensureAvailable();
     }
 
     /**

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Async actions: 202 once stored, sent by the outbox workers, state and result by id, callback. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -106,6 +111,85 @@ class AsyncOutboxTest {
                 get("/api/v1/actions/11111111-1111-1111-1111-111111111111").json().get("state").asText()));
         assertThat(get("/api/v1/actions/22222222-2222-2222-2222-222222222222").json().get("state").asText()).isEqualTo("dead");
         assertThat(get("/api/v1/dead-letters?status=open").body()).contains("22222222-2222-2222-2222-222222222222");
+    }
+
+    RunningRuntime.Response postAsync(String json) throws Exception {
+        return runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/actions")))
+                .header("X-API-Key", RunningRuntime.API_KEY).header("Content-Type", "application/json")
+                .header("Prefer", "respond-async").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    long queuedActions() throws Exception {
+        javax.sql.DataSource db = runtime.context().getRegistry().lookupByNameAndType("watiDataSource", javax.sql.DataSource.class);
+        try (var c = db.getConnection(); var s = c.createStatement(); var rs = s.executeQuery("SELECT COUNT(*) FROM outbox")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void anAsyncActionWithoutMessageTextIsRefusedAsASynchronousOneIsAndNotQueued() throws Exception {
+        String invalid = "{\"wati_action\":\"send_session_message\",\"api_endpoint\":\"" + wati.url()
+                + "\",\"access_token\":\"async-token-1\",\"whatsappNumber\":\"27821234567\"";
+        long queued = queuedActions();
+
+        RunningRuntime.Response sync = runtime.postAction(invalid + "}");
+        RunningRuntime.Response preferAsync = postAsync(invalid + "}");
+        RunningRuntime.Response asyncTrue = runtime.postAction(invalid + ",\"async\":true}");
+
+        assertThat(sync.status()).isEqualTo(400);
+        assertThat(sync.runText()).isEqualTo("No messageText provided");
+        for (RunningRuntime.Response async : List.of(preferAsync, asyncTrue)) {
+            assertThat(async.status()).isEqualTo(400);
+            assertThat(async.body()).isEqualTo(sync.body());
+        }
+        assertThat(queuedActions()).isEqualTo(queued);
+        assertThat(wati.requests()).isEmpty();
+
+        RunningRuntime.Response valid = postAsync(body("valid after all", ""));
+        assertThat(valid.status()).isEqualTo(202);
+        assertThat(queuedActions()).isEqualTo(queued + 1);
+    }
+
+    /** Task fields ({credentials}: this test's endpoint and token) and the synchronous refusal's text (its start). */
+    static Stream<Arguments> refusedBeforeAnyNetworkCall() {
+        String number = "\"whatsappNumber\":\"27821234567\"";
+        return Stream.of(
+                Arguments.of("{{credentials}," + number + ",\"messageText\":\"no action\"}", "No wati_action provided. Valid actions: "),
+                Arguments.of("{\"wati_action\":\"send_fax\",{credentials}}", "Unknown wati_action 'send_fax'. Valid actions: "),
+                Arguments.of("{\"wati_action\":\"send_session_message\",\"access_token\":\"t\"," + number + ",\"messageText\":\"x\"}",
+                        "No API endpoint provided"),
+                Arguments.of("{\"wati_action\":\"send_session_message\",{credentials},\"whatsappNumber\":\"12\",\"messageText\":\"x\"}",
+                        "Invalid whatsappNumber"),
+                Arguments.of("{\"wati_action\":\"send_template_message\",{credentials}," + number + "}", "No template_name provided"),
+                Arguments.of("{\"wati_action\":\"update_contact\",{credentials}," + number + "}", "No contact attributes provided"),
+                Arguments.of("{\"wati_action\":\"send_session_file\",{credentials}," + number + ",\"file_url\":\"ftp://files.example/a.pdf\"}",
+                        "file_url must be an http or https URL"),
+                Arguments.of("{\"wati_action\":\"send_session_file\",{credentials}," + number
+                        + ",\"file_url\":\"http://127.0.0.1:9/a.pdf\",\"caption\":\"" + "c".repeat(4097) + "\"}",
+                        "caption is longer than 4096 characters"),
+                Arguments.of("{\"wati_action\":\"get_media\",{credentials},\"file_url\":\"https://elsewhere.example/api/file/showFile?fileName=a.jpg\"}",
+                        "file_url must be on the WATI endpoint's origin"),
+                Arguments.of("{\"wati_action\":\"get_media\",{credentials},\"owner_id\":\"no/such owner\","
+                        + "\"file_url\":\"{endpoint}/api/file/showFile?fileName=a.jpg\"}", "Invalid owner_id"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedBeforeAnyNetworkCall")
+    void whatIsRefusedSynchronouslyIsRefusedBeforeThe202(String fields, String refusal) throws Exception {
+        String json = fields.replace("{credentials}", "\"api_endpoint\":\"" + wati.url() + "\",\"access_token\":\"async-token-1\"")
+                .replace("{endpoint}", wati.url());
+        long queued = queuedActions();
+
+        RunningRuntime.Response sync = runtime.postAction(json);
+        RunningRuntime.Response async = postAsync(json);
+
+        assertThat(sync.status()).as(sync.body()).isEqualTo(400);
+        assertThat(sync.runText()).startsWith(refusal);
+        assertThat(async.status()).isEqualTo(400);
+        assertThat(async.body()).isEqualTo(sync.body());
+        assertThat(queuedActions()).isEqualTo(queued);
+        assertThat(wati.requests()).isEmpty();
     }
 
     @Test

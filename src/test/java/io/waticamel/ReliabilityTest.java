@@ -201,6 +201,114 @@ class ReliabilityTest {
         assertThat(get("/api/v1/dead-letters/" + id).status()).isEqualTo(404);
     }
 
+    /** A dead letter of a message WATI kept answering 503 to; WATI's record is cleared afterwards. */
+    String deadLetter(String text) throws Exception {
+        wati.answer(Answer.json(503, "{\"message\":\"Service Unavailable\"}"));
+        assertThat(runtime.postAction(message(text)).status()).isEqualTo(502);
+        wati.reset();
+        for (JsonNode letter : get("/api/v1/dead-letters?status=open&action=send_session_message&size=500").json().get("dead_letters")) {
+            if (text.equals(letter.get("fields").get("messageText").asText())) {
+                return letter.get("id").asText();
+            }
+        }
+        throw new AssertionError("no dead letter for " + text);
+    }
+
+    @Test
+    void aResolvedDeadLetterIsNotSentAgain() throws Exception {
+        String id = deadLetter("replayed twice");
+        wati.answer(Answer.json(200, "{\"result\":true}"));
+
+        RunningRuntime.Response first = post("/api/v1/dead-letters/" + id + "/replay");
+        RunningRuntime.Response second = post("/api/v1/dead-letters/" + id + "/replay");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(second.status()).isEqualTo(409);
+        assertThat(second.json().get("error").asText()).isEqualTo("Dead letter already resolved: it is not sent again");
+        assertThat(second.json().get("status").asText()).isEqualTo("resolved");
+        assertThat(second.json().get("dead_letter").get("replays").asInt()).isEqualTo(1);
+        assertThat(second.body()).doesNotContain(TOKEN);
+        assertThat(wati.requests()).hasSize(1);
+    }
+
+    @Test
+    void twoReplaysOfOneDeadLetterAtOnceSendOnce() throws Exception {
+        String id = deadLetter("replayed twice at once");
+        // WATI holds the replay that reached it until the other replay has its answer: both run at once
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        wati.answer(r -> {
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Answer.json(200, "{\"result\":true}");
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<RunningRuntime.Response>> replays = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                replays.add(callers.submit(() -> post("/api/v1/dead-letters/" + id + "/replay")));
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> replays.stream().anyMatch(Future::isDone) || wati.requests().size() > 1);
+            assertThat(get("/api/v1/dead-letters/" + id).json().get("status").asText()).isEqualTo("replaying");
+            release.countDown();
+
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<RunningRuntime.Response> replay : replays) {
+                statuses.add(replay.get().status());
+                if (replay.get().status() == 409) {
+                    assertThat(replay.get().json().get("status").asText()).isEqualTo("replaying");
+                }
+            }
+            assertThat(statuses).containsExactlyInAnyOrder(200, 409);
+            assertThat(wati.requests()).hasSize(1);
+            assertThat(get("/api/v1/dead-letters/" + id).json().get("status").asText()).isEqualTo("resolved");
+        } finally {
+            release.countDown();
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedReplayLeavesTheLetterOpenForTheNext() throws Exception {
+        String id = deadLetter("refused on replay");
+        wati.answer(Answer.json(400, "{\"info\":\"Invalid number\"}"));
+
+        RunningRuntime.Response refused = post("/api/v1/dead-letters/" + id + "/replay");
+
+        assertThat(refused.status()).isEqualTo(502);
+        JsonNode letter = get("/api/v1/dead-letters/" + id).json();
+        assertThat(letter.get("status").asText()).isEqualTo("open");
+        assertThat(letter.get("replays").asInt()).isEqualTo(1);
+        assertThat(letter.get("error").asText()).isEqualTo("WATI answered HTTP 400: Invalid number");
+
+        wati.reset();
+        wati.answer(Answer.json(200, "{\"result\":true}"));
+        assertThat(post("/api/v1/dead-letters/" + id + "/replay").status()).isEqualTo(200);
+        assertThat(wati.requests()).hasSize(1);
+    }
+
+    /** An instance that died mid-replay leaves the letter replaying: only a claim older than the replay timeout is taken over. */
+    @Test
+    void aReplayLeftByADeadInstanceMayBeStartedAgainAfterTheTimeout() throws Exception {
+        String id = deadLetter("replay of a dead instance");
+        javax.sql.DataSource db = runtime.context().getRegistry().lookupByNameAndType("watiDataSource", javax.sql.DataSource.class);
+        wati.answer(Answer.json(200, "{\"result\":true}"));
+        try (var c = db.getConnection(); var s = c.prepareStatement("UPDATE dead_letters SET status = 'replaying', updated_at = ? WHERE id = ?")) {
+            s.setTimestamp(1, java.sql.Timestamp.from(java.time.Instant.now()));
+            s.setString(2, id);
+            s.executeUpdate();
+            assertThat(post("/api/v1/dead-letters/" + id + "/replay").status()).isEqualTo(409);
+
+            s.setTimestamp(1, java.sql.Timestamp.from(java.time.Instant.now().minus(java.time.Duration.ofMinutes(11))));
+            s.executeUpdate();
+            assertThat(post("/api/v1/dead-letters/" + id + "/replay").status()).isEqualTo(200);
+        }
+        assertThat(wati.requests()).hasSize(1);
+    }
+
     @Test
     void threeConsecutiveFailuresOfAnAccountRaiseOneAlert() throws Exception {
         wati.answer(Answer.json(200, "{\"result\":false,\"message\":\"Ticket has been expired.\"}"));

@@ -11,7 +11,9 @@ import io.waticamel.action.ActionReader;
 import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.http.OutboundHttp;
+import io.waticamel.media.MediaArchive;
 import io.waticamel.pipeline.ActionApi;
+import io.waticamel.pipeline.ActionChecks;
 import io.waticamel.pipeline.ActionRequests;
 import io.waticamel.pipeline.ActionRoutes;
 import io.waticamel.pipeline.ActionSteps;
@@ -20,6 +22,7 @@ import io.waticamel.pipeline.WatiRetries;
 import io.waticamel.pipeline.WatiThrottle;
 import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiRequests;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -51,6 +54,15 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
     @BindToRegistry
     public ActionRequests watiRequests(@PropertyInject("wati.data.dir") String dataDir, OutboundHttp outboundHttp, UrlGuard urlGuard) {
         return new ActionRequests(new WatiRequests(), new MediaDownloader(outboundHttp.client(), urlGuard, Path.of(dataDir, "tmp")));
+    }
+
+    /**
+     * What the runtime's actions refuse before any network call, checked before an async 202.
+     * get_media's checks are its bean's, bound by MediaConfiguration, which is configured before this one.
+     */
+    @BindToRegistry
+    public ActionChecks actionChecks(@BeanInject("mediaArchive") MediaArchive mediaArchive) {
+        return new ActionChecks(new WatiRequests(), mediaArchive::check);
     }
 
     @BindToRegistry

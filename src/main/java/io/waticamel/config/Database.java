@@ -1,5 +1,8 @@
 package io.waticamel.config;
 
+import java.sql.SQLException;
+import java.util.Locale;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -8,10 +11,21 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The runtime's database: H2 (file) by default, PostgreSQL in production; schema migrated by Flyway at start. */
+/**
+ * The runtime's database: H2 (file) by default, PostgreSQL in production; schema migrated by Flyway at start.
+ * <p>
+ * H2 (2.x, MVStore) keeps a commit in memory for up to WRITE_DELAY milliseconds (500 unless set)
+ * and a background thread writes it to the file later: a kill -9 in between loses commits the
+ * caller was already told about, so the outbox would send an action again or forget it. With
+ * WRITE_DELAY 0 every commit is written to the file (not synced to the disk) before it returns,
+ * which a killed process cannot undo. The setting is the database's, kept in its file, and any
+ * connection may change it: it is set on every connection, whatever URL the user gave.
+ */
 final class Database {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** H2's "Admin rights are required for this operation". */
+    private static final int H2_ADMIN_RIGHTS_REQUIRED = 90040;
 
     private Database() {
     }
@@ -23,7 +37,22 @@ final class Database {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
-        HikariDataSource dataSource = new HikariDataSource(config);
+        boolean h2 = isH2(url);
+        if (h2) {
+            refuseWriteDelay(url);
+            config.setConnectionInitSql("SET WRITE_DELAY 0");
+        }
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            if (h2 && h2ErrorCode(e) == H2_ADMIN_RIGHTS_REQUIRED) {
+                throw new IllegalStateException("wati.db.user '" + user + "' is not an admin of the H2 database in wati.db.url: the "
+                        + "runtime sets WRITE_DELAY 0 on each connection (every commit written before it returns, so accepted "
+                        + "actions survive a crash), which needs admin rights. Use the database's admin user or PostgreSQL", e);
+            }
+            throw e;
+        }
         try {
             migrate(dataSource);
         } catch (RuntimeException e) {
@@ -31,6 +60,33 @@ final class Database {
             throw e;
         }
         return dataSource;
+    }
+
+    static boolean isH2(String url) {
+        return url != null && url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length());
+    }
+
+    /** A URL that asks H2 to delay commits contradicts what the runtime promises: refused, not silently overridden. */
+    static void refuseWriteDelay(String url) {
+        String[] parts = url.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0 && parts[i].substring(0, eq).strip().toUpperCase(Locale.ROOT).equals("WRITE_DELAY")
+                    && !parts[i].substring(eq + 1).strip().equals("0")) {
+                throw new IllegalStateException("wati.db.url sets " + parts[i].strip() + ": H2 would keep each commit in memory "
+                        + "that long, and a crash (kill -9) would lose accepted async actions or send them twice. Remove "
+                        + "WRITE_DELAY from wati.db.url: the runtime sets WRITE_DELAY 0 on every H2 connection");
+            }
+        }
+    }
+
+    private static int h2ErrorCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql.getErrorCode();
+            }
+        }
+        return 0;
     }
 
     static void migrate(DataSource dataSource) {

@@ -29,6 +29,9 @@ public class StorageConfiguration implements CamelConfiguration {
 
     private HikariDataSource dataSource;
     private DeadLetters deadLetters;
+    /** Injected here, not as an argument of deadLetters(): outbox() calls that too and has no use for it. */
+    @PropertyInject("wati.dead-letters.replay-timeout")
+    private String replayTimeout;
 
     /** Opened and migrated once, closed with Camel. */
     @BindToRegistry(value = "watiDataSource", destroyMethod = "close")
@@ -48,7 +51,7 @@ public class StorageConfiguration implements CamelConfiguration {
             @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir) throws IOException {
         if (deadLetters == null) {
             deadLetters = new DeadLetters(watiDataSource(url, user, password, poolSize),
-                    SecretBox.configuredOrGenerated(secretKey, Path.of(dataDir, "secret-key")));
+                    SecretBox.configuredOrGenerated(secretKey, Path.of(dataDir, "secret-key")), Idempotency.duration(replayTimeout));
         }
         return deadLetters;
     }

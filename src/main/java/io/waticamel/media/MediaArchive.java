@@ -90,10 +90,18 @@ public class MediaArchive {
     }
 
     /**
-     * Everything checked before any network call (fileName, same origin as the endpoint, owner); then
-     * the download is the action's WATI call, sent by direct:wati-fetch like every other call.
+     * The checks, then the storage made ready; the download is the action's WATI call, sent by
+     * direct:wati-fetch like every other call.
      */
     public void prepare(Exchange exchange) throws IOException, InterruptedException {
+        check(exchange);
+        store.ensureAvailable();
+        Action action = Action.of(exchange);
+        action.call(WatiRequests.showFile(URI.create(action.attached(Download.class).sourceUrl), action.credentials()), SUCCESS_TEXT);
+    }
+
+    /** Everything checked before any network call: fileName, same origin as the endpoint, owner; also before an async 202. */
+    public void check(Exchange exchange) {
         Action action = Action.of(exchange);
         ActionFields fields = action.fields();
         WatiCredentials credentials = action.credentials();
@@ -114,8 +122,6 @@ public class MediaArchive {
         String ownerId = MediaNames.ownerId(owner);
         action.attach(Download.class, new Download(ownerId, MediaNames.container(containerPrefix, ownerId), uri.toString(),
                 sourceFileName));
-        store.ensureAvailable();
-        action.call(WatiRequests.showFile(uri, credentials), SUCCESS_TEXT);
     }
 
     /**

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -33,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * The dead-letter store: actions whose retries were exhausted or that failed unexpectedly, with
  * their fields (the token encrypted, never in clear), the error and the attempts; listed, shown,
  * replayed through the same routes and deleted by the dead-letters API.
+ * <p>
+ * status: open -> replaying (one replay has claimed it) -> resolved (the replay succeeded), or back
+ * to open (it failed). The claim is one UPDATE that only an open letter passes, so two replays at
+ * once send once and a resolved letter is never sent again (409). A claim older than the replay
+ * timeout is taken as left by an instance that died mid-replay: a replay may claim it again.
  */
 public class DeadLetters {
 
@@ -43,11 +50,13 @@ public class DeadLetters {
 
     private final DataSource db;
     private final SecretBox secrets;
+    private final Duration replayTimeout;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public DeadLetters(DataSource db, SecretBox secrets) {
+    public DeadLetters(DataSource db, SecretBox secrets, Duration replayTimeout) {
         this.db = db;
         this.secrets = secrets;
+        this.replayTimeout = replayTimeout;
     }
 
     /** The key that encrypts kept tokens: the outbox keeps its tokens with it too. */
@@ -122,19 +131,42 @@ public class DeadLetters {
         return id;
     }
 
-    /** Before a replay: the stored action as the body (token decrypted), or 404. */
+    /**
+     * Before a replay: claims the letter and puts the stored action as the body (token decrypted);
+     * 404 when there is no such letter, 409 with its state when it is resolved or being replayed.
+     */
     public void prepareReplay(Exchange exchange) throws SQLException, JsonProcessingException {
         String id = exchange.getMessage().getHeader("id", String.class);
+        boolean claimed = claim(id);
         Map<String, Object> row = find(id);
         if (row == null) {
             JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
             exchange.setRouteStop(true);
             return;
         }
-        Map<String, Object> fields = new LinkedHashMap<>(mapper.readValue((String) row.get("fields_json"), new TypeReference<Map<String, Object>>() {
-        }));
-        if (row.get("token_encrypted") != null) {
-            fields.put("access_token", secrets.decrypt((String) row.get("token_encrypted")));
+        if (!claimed) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("error", "resolved".equals(row.get("status"))
+                    ? "Dead letter already resolved: it is not sent again"
+                    : "Dead letter is being replayed: one replay at a time (one that has not ended after "
+                            + "wati.dead-letters.replay-timeout may be started again)");
+            answer.put("status", row.get("status"));
+            answer.put("dead_letter", record(row));
+            JsonAnswer.send(exchange, 409, answer);
+            exchange.setRouteStop(true);
+            return;
+        }
+        Map<String, Object> fields;
+        try {
+            fields = new LinkedHashMap<>(mapper.readValue((String) row.get("fields_json"), new TypeReference<Map<String, Object>>() {
+            }));
+            if (row.get("token_encrypted") != null) {
+                fields.put("access_token", secrets.decrypt((String) row.get("token_encrypted")));
+            }
+        } catch (JsonProcessingException | RuntimeException e) {
+            // nothing was sent: the letter stays replayable
+            reopen(id, null);
+            throw e;
         }
         Message message = exchange.getMessage();
         message.removeHeaders("*");
@@ -142,18 +174,52 @@ public class DeadLetters {
         exchange.setVariable(REPLAY_OF, id);
     }
 
-    /** After a replay: a success resolves the letter; the answer reports the outcome. */
+    /** Open, or claimed longer ago than the replay timeout (its instance died mid-replay): now replaying, by this caller only. */
+    private boolean claim(String id) throws SQLException {
+        if (id == null) {
+            return false;
+        }
+        Instant now = Instant.now();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE dead_letters SET status = 'replaying', "
+                + "updated_at = ? WHERE id = ? AND (status = 'open' OR (status = 'replaying' AND updated_at < ?))")) {
+            s.setTimestamp(1, Timestamp.from(now));
+            s.setString(2, id);
+            s.setTimestamp(3, Timestamp.from(now.minus(replayTimeout)));
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * A replay that failed, or could not start: open again. A failure {@link #store} kept (retried,
+     * or unexpected) opened it already; a refusal (WATI's, or a 400) is recorded here.
+     */
+    private void reopen(String id, TaskResult failure) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE dead_letters SET status = 'open', "
+                + "updated_at = ?, replays = replays + ?, error = COALESCE(?, error), http_status = COALESCE(?, http_status) "
+                + "WHERE id = ? AND status = 'replaying'")) {
+            s.setTimestamp(1, Timestamp.from(Instant.now()));
+            s.setInt(2, failure == null ? 0 : 1);
+            s.setString(3, failure == null ? null : truncate(failure.runText()));
+            s.setObject(4, failure == null ? null : failure.httpStatus(), Types.INTEGER);
+            s.setString(5, id);
+            s.executeUpdate();
+        }
+    }
+
+    /** After a replay: a success resolves the letter, a failure opens it again; the answer reports the outcome. */
     public void replayed(Exchange exchange) throws SQLException, JsonProcessingException {
         String id = exchange.getVariable(REPLAY_OF, String.class);
         TaskResult result = Action.of(exchange).result();
         if (result.run()) {
             try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                    "UPDATE dead_letters SET status = 'resolved', replays = replays + 1, updated_at = ? WHERE id = ?")) {
+                    "UPDATE dead_letters SET status = 'resolved', replays = replays + 1, updated_at = ? WHERE id = ? AND status = 'replaying'")) {
                 s.setTimestamp(1, Timestamp.from(Instant.now()));
                 s.setString(2, id);
                 s.executeUpdate();
             }
             LOG.info("Dead letter {} replayed successfully: resolved", id);
+        } else {
+            reopen(id, result);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("dead_letter", record(find(id)));

@@ -21,7 +21,6 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionFields;
-import io.waticamel.action.ActionRejectedException;
 import io.waticamel.action.TaskResult;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.security.SecretBox;
@@ -79,12 +78,12 @@ public class Outbox {
         return body != null && new String(body, java.nio.charset.StandardCharsets.UTF_8).matches("(?s).*\"async\"\\s*:\\s*(true|\"true\").*");
     }
 
-    /** Stores the action durably, then answers 202 with its id. Refuses (400) what can never run. */
+    /**
+     * Stores the action durably, then answers 202 with its id. The action was checked as a
+     * synchronous one is before it calls out (post-action); only the callback_url is checked here.
+     */
     public void accept(Exchange exchange) throws Exception {
         ActionFields fields = Action.of(exchange).fields();
-        if (fields.action() == null) {
-            throw new ActionRejectedException("No wati_action provided");
-        }
         String callback = fields.get("callback_url");
         if (callback != null) {
             callbackGuard.check("callback_url", callback.strip());

@@ -86,7 +86,13 @@ public class WatiRequests {
         if (fields.get("file_url") == null) {
             throw new ActionRejectedException("No file_url provided");
         }
-        return UrlGuard.requireHttp("file_url", fields.get("file_url").strip()).toString();
+        URI url = UrlGuard.requireHttp("file_url", fields.get("file_url").strip());
+        // the caller's caption; the default one (the file's name) is short
+        String caption = fields.raw("caption");
+        if (caption != null && !caption.isBlank() && caption.length() > MAX_MESSAGE_LENGTH) {
+            throw new ActionRejectedException("caption is longer than " + MAX_MESSAGE_LENGTH + " characters");
+        }
+        return url.toString();
     }
 
     /** Multipart from the downloaded temporary file: WATI gets a Content-Length and nothing is held in memory. */
@@ -96,9 +102,6 @@ public class WatiRequests {
         if (caption == null || caption.isBlank()) {
             // WATI shows a captionless document as "untitled"
             caption = file.kind().isDocument() ? file.fileName() : null;
-        }
-        if (caption != null && caption.length() > MAX_MESSAGE_LENGTH) {
-            throw new ActionRejectedException("caption is longer than " + MAX_MESSAGE_LENGTH + " characters");
         }
         String boundary = "wati-camel-" + UUID.randomUUID();
         String contentType = "multipart/form-data; boundary=" + boundary;

@@ -10,7 +10,6 @@ import java.util.function.Function;
 import io.waticamel.action.ActionReader;
 import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
-import io.waticamel.http.OutboundHttp;
 import io.waticamel.media.MediaArchive;
 import io.waticamel.pipeline.ActionApi;
 import io.waticamel.pipeline.ActionChecks;
@@ -29,6 +28,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.NoErrorHandlerBuilder;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 
 /** The beans of the action pipeline (direct:wati-action, direct:wati-call), named as the route files call them. */
 public class ActionPipelineConfiguration implements CamelConfiguration {
@@ -52,8 +52,9 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ActionRequests watiRequests(@PropertyInject("wati.data.dir") String dataDir, OutboundHttp outboundHttp, UrlGuard urlGuard) {
-        return new ActionRequests(new WatiRequests(), new MediaDownloader(outboundHttp.client(), urlGuard, Path.of(dataDir, "tmp")));
+    public ActionRequests watiRequests(@PropertyInject("wati.data.dir") String dataDir, CloseableHttpClient outboundHttpClient,
+            UrlGuard urlGuard) {
+        return new ActionRequests(new WatiRequests(), new MediaDownloader(outboundHttpClient, urlGuard, Path.of(dataDir, "tmp")));
     }
 
     /**

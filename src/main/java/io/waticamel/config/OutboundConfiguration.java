@@ -19,15 +19,13 @@ import org.slf4j.LoggerFactory;
  * Everything the runtime sends out (WATI calls, file_url downloads, get_media, callbacks and alerts)
  * goes through one HTTP client ({@code wati.http.*}) and one
  * address guard ({@code wati.request-urls.allow-private-hosts}); the other configurations take them
- * as parameters of their bean methods (by type), so this one is registered first. Its own methods
- * repeat the settings they share: Camel Main may call them in any order, and each is made once.
+ * as parameters of their bean methods (by type), so this one is registered first.
  */
 public class OutboundConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundConfiguration.class);
 
     private AddressGuard addressGuard;
-    private OutboundHttp outboundHttp;
 
     /**
      * The guard of every outbound connection. {@code wati.files.allow-private-hosts} is the setting's
@@ -58,31 +56,14 @@ public class OutboundConfiguration implements CamelConfiguration {
         return new UrlGuard(addressGuard(allowPrivateHosts, earlierName, alertWebhook));
     }
 
-    /** The client, made once and closed with Camel. */
-    @BindToRegistry(value = "outboundHttp", destroyMethod = "close")
-    public synchronized OutboundHttp outboundHttp(@PropertyInject("wati.request-urls.allow-private-hosts") boolean allowPrivateHosts,
-            @PropertyInject("wati.files.allow-private-hosts") boolean earlierName,
-            @PropertyInject("wati.alerts.webhook-url") String alertWebhook,
-            @PropertyInject("wati.http.connect-timeout-ms") long connectTimeoutMs,
-            @PropertyInject("wati.http.read-timeout-ms") long readTimeoutMs,
-            @PropertyInject("wati.http.max-connections-per-host") int maxConnectionsPerHost,
-            @PropertyInject("wati.http.max-connections") int maxConnections) {
-        if (outboundHttp == null) {
-            outboundHttp = new OutboundHttp(new OutboundHttp.Settings(Duration.ofMillis(connectTimeoutMs), Duration.ofMillis(readTimeoutMs),
-                    maxConnectionsPerHost, maxConnections, ActionPipelineConfiguration.USER_AGENT),
-                    addressGuard(allowPrivateHosts, earlierName, alertWebhook));
-        }
-        return outboundHttp;
-    }
-
     /** Callbacks and alerts, queued for the notifications route (which sends them with the same client). */
     @BindToRegistry
     public Notifications notifications(CamelContext context) {
         return new Notifications(context.createProducerTemplate());
     }
 
-    /** For camel-http endpoints: {@code httpClient=#outboundHttpClient}. */
-    @BindToRegistry("outboundHttpClient")
+    /** The one client, closed with Camel; for camel-http endpoints: {@code httpClient=#outboundHttpClient}. */
+    @BindToRegistry(value = "outboundHttpClient", destroyMethod = "close")
     public CloseableHttpClient outboundHttpClient(@PropertyInject("wati.request-urls.allow-private-hosts") boolean allowPrivateHosts,
             @PropertyInject("wati.files.allow-private-hosts") boolean earlierName,
             @PropertyInject("wati.alerts.webhook-url") String alertWebhook,
@@ -90,7 +71,8 @@ public class OutboundConfiguration implements CamelConfiguration {
             @PropertyInject("wati.http.read-timeout-ms") long readTimeoutMs,
             @PropertyInject("wati.http.max-connections-per-host") int maxConnectionsPerHost,
             @PropertyInject("wati.http.max-connections") int maxConnections) {
-        return outboundHttp(allowPrivateHosts, earlierName, alertWebhook, connectTimeoutMs, readTimeoutMs, maxConnectionsPerHost,
-                maxConnections).client();
+        return OutboundHttp.client(new OutboundHttp.Settings(Duration.ofMillis(connectTimeoutMs), Duration.ofMillis(readTimeoutMs),
+                maxConnectionsPerHost, maxConnections, ActionPipelineConfiguration.USER_AGENT),
+                addressGuard(allowPrivateHosts, earlierName, alertWebhook));
     }
 }

@@ -1,6 +1,5 @@
 package io.waticamel.http;
 
-import java.io.Closeable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -22,7 +21,6 @@ import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.protocol.HttpContext;
-import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -38,7 +36,7 @@ import org.apache.hc.core5.util.Timeout;
  * <li>No automatic retries (retries are the routes' job, counted and logged there), no cookies.</li>
  * </ul>
  */
-public class OutboundHttp implements Closeable {
+public final class OutboundHttp {
 
     public static final int MAX_REDIRECTS = 3;
     /** Context attribute: the origin the request's Authorization header belongs to. */
@@ -49,11 +47,12 @@ public class OutboundHttp implements Closeable {
             String userAgent) {
     }
 
-    private final PoolingHttpClientConnectionManager connections;
-    private final CloseableHttpClient client;
+    private OutboundHttp() {
+    }
 
-    public OutboundHttp(Settings settings, AddressGuard guard) {
-        connections = PoolingHttpClientConnectionManagerBuilder.create()
+    /** The client, with its own pool; closing it closes the pool. */
+    public static CloseableHttpClient client(Settings settings, AddressGuard guard) {
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guard)
                 .setMaxConnPerRoute(settings.maxConnectionsPerHost())
                 .setMaxConnTotal(settings.maxConnections())
@@ -62,7 +61,7 @@ public class OutboundHttp implements Closeable {
                         .setSocketTimeout(Timeout.of(settings.readTimeout()))
                         .build())
                 .build();
-        client = HttpClients.custom()
+        return HttpClients.custom()
                 .setConnectionManager(connections)
                 .setRoutePlanner(new SystemDefaultRoutePlanner(null))
                 .addExecInterceptorAfter(ChainElement.REDIRECT.name(), "wati-proxied-target-check", proxiedTargetCheck(guard))
@@ -76,17 +75,6 @@ public class OutboundHttp implements Closeable {
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .build();
-    }
-
-    /** The client: for camel-http endpoints and the runtime's own fetches. */
-    public CloseableHttpClient client() {
-        return client;
-    }
-
-    @Override
-    public void close() {
-        client.close(CloseMode.GRACEFUL);
-        connections.close(CloseMode.GRACEFUL);
     }
 
     /**

@@ -22,6 +22,7 @@ import io.waticamel.files.UrlGuard;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,8 +100,8 @@ class OutboundHttpTest {
     void aNameThatAnswersPublicToTheCheckAndPrivateToTheConnectionIsRefused() throws Exception {
         int port = server("local", 200, Map.of());
         AddressGuard guard = new AddressGuard(false, answers("rebind.test", new InetAddress[] {PUBLIC}, new InetAddress[] {LOOPBACK}));
-        try (OutboundHttp http = new OutboundHttp(SETTINGS, guard)) {
-            MediaDownloader downloader = new MediaDownloader(http.client(), new UrlGuard(guard), temp);
+        try (CloseableHttpClient http = OutboundHttp.client(SETTINGS, guard)) {
+            MediaDownloader downloader = new MediaDownloader(http, new UrlGuard(guard), temp);
 
             // the early check sees the public answer and passes; the connection gets the private one and is refused
             assertThatThrownBy(() -> downloader.download("http://rebind.test:" + port + "/invoice.pdf"))
@@ -114,8 +115,8 @@ class OutboundHttpTest {
     void aPublicAndAPrivateAddressInOneAnswerAreRefused() throws Exception {
         int port = server("local", 200, Map.of());
         AddressGuard guard = new AddressGuard(false, answers("mixed.test", new InetAddress[] {PUBLIC, LOOPBACK}));
-        try (OutboundHttp http = new OutboundHttp(SETTINGS, guard)) {
-            assertThatThrownBy(() -> http.client().execute(new HttpGet("http://mixed.test:" + port + "/"), r -> r.getCode()))
+        try (CloseableHttpClient http = OutboundHttp.client(SETTINGS, guard)) {
+            assertThatThrownBy(() -> http.execute(new HttpGet("http://mixed.test:" + port + "/"), r -> r.getCode()))
                     .isInstanceOf(AddressGuard.AddressRefusedException.class)
                     .hasMessageContaining("Refused to connect to mixed.test:" + port)
                     .hasMessageContaining(AddressGuard.SETTING);
@@ -130,8 +131,8 @@ class OutboundHttpTest {
         AddressGuard guard = new AddressGuard(false);
         // the operator's own origin (as a configured account's endpoint is): connections to it are allowed
         guard.trust("127.0.0.1", allowed);
-        try (OutboundHttp http = new OutboundHttp(SETTINGS, guard)) {
-            assertThatThrownBy(() -> http.client().execute(new HttpGet("http://127.0.0.1:" + allowed + "/file.pdf"), r -> r.getCode()))
+        try (CloseableHttpClient http = OutboundHttp.client(SETTINGS, guard)) {
+            assertThatThrownBy(() -> http.execute(new HttpGet("http://127.0.0.1:" + allowed + "/file.pdf"), r -> r.getCode()))
                     .isInstanceOf(AddressGuard.AddressRefusedException.class)
                     .hasMessageContaining("127.0.0.1:" + inside);
             assertThat(seen).containsExactly("allowed /file.pdf null");
@@ -142,11 +143,11 @@ class OutboundHttpTest {
     void authorizationGoesToItsOriginOnlyAlongRedirects() throws Exception {
         int cdn = server("cdn", 200, Map.of());
         int wati = server("wati", 302, Map.of("Location", "http://localhost:" + cdn + "/media.pdf"));
-        try (OutboundHttp http = new OutboundHttp(SETTINGS, new AddressGuard(true))) {
+        try (CloseableHttpClient http = OutboundHttp.client(SETTINGS, new AddressGuard(true))) {
             HttpGet get = new HttpGet("http://127.0.0.1:" + wati + "/showFile");
             get.addHeader("Authorization", "Bearer secret-token");
 
-            int status = http.client().execute(get, ClassicHttpResponse::getCode);
+            int status = http.execute(get, ClassicHttpResponse::getCode);
 
             assertThat(status).isEqualTo(200);
             assertThat(seen).containsExactly("wati /showFile Bearer secret-token", "cdn /media.pdf null");
@@ -157,11 +158,11 @@ class OutboundHttpTest {
     void aPostIsNeverRedirected() throws Exception {
         int other = server("other", 200, Map.of());
         int wati = server("wati", 307, Map.of("Location", "http://127.0.0.1:" + other + "/elsewhere"));
-        try (OutboundHttp http = new OutboundHttp(SETTINGS, new AddressGuard(true))) {
+        try (CloseableHttpClient http = OutboundHttp.client(SETTINGS, new AddressGuard(true))) {
             HttpPost post = new HttpPost("http://127.0.0.1:" + wati + "/api/v1/sendSessionMessage/1");
             post.addHeader("Authorization", "Bearer secret-token");
 
-            assertThat(http.client().execute(post, ClassicHttpResponse::getCode)).isEqualTo(307);
+            assertThat(http.execute(post, ClassicHttpResponse::getCode)).isEqualTo(307);
             assertThat(seen).containsExactly("wati /api/v1/sendSessionMessage/1 Bearer secret-token");
         }
     }
@@ -171,8 +172,8 @@ class OutboundHttpTest {
         int allowed = server("allowed", 302, Map.of("Location", "http://169.254.169.254/latest/meta-data/"));
         AddressGuard guard = new AddressGuard(false, answers("files.test", new InetAddress[] {PUBLIC}, new InetAddress[] {LOOPBACK}));
         guard.trust("files.test", allowed);
-        try (OutboundHttp http = new OutboundHttp(SETTINGS, guard)) {
-            MediaDownloader downloader = new MediaDownloader(http.client(), new UrlGuard(guard), temp);
+        try (CloseableHttpClient http = OutboundHttp.client(SETTINGS, guard)) {
+            MediaDownloader downloader = new MediaDownloader(http, new UrlGuard(guard), temp);
 
             assertThatThrownBy(() -> downloader.download("http://files.test:" + allowed + "/invoice.pdf"))
                     .hasMessage("file_url redirect points to a private or local address, which is not allowed" + AddressGuard.HINT);

@@ -57,8 +57,8 @@ class HostileInputTest {
     static final String PRIVATE = "file_url points to a private or local address, which is not allowed";
     static final String REDIRECT_PRIVATE = "file_url redirect points to a private or local address, which is not allowed";
     static final String UNAUTHORIZED = "Missing or invalid API key: send the X-API-Key header";
-    /** A documentation address (TEST-NET-3): public to the URL guard, and only ever reached through the local proxy. */
-    static final String PUBLIC_HOST = "203.0.113.7";
+    /** A public address (example.com's former one): public to the URL guard, and only ever reached through the local proxy. */
+    static final String PUBLIC_HOST = "93.184.215.14";
     static final String RAW = "@@raw@@";
 
     final ObjectMapper mapper = new ObjectMapper();
@@ -325,6 +325,11 @@ class HostileInputTest {
                 .on(On.STRICT));
         c.add(refused("file_url [fd00::1]", 400, PRIVATE, t -> t.with("send_session_file", "file_url", "http://[fd00::1]/invoice.pdf"))
                 .on(On.STRICT));
+        for (String embedded : new String[] {"[::127.0.0.1]", "[64:ff9b::7f00:1]", "[2002:7f00:1::]", "[2001:db8::1]"}) {
+            c.add(refused("file_url " + embedded + " (IPv4 embedded in IPv6, or reserved)", 400, PRIVATE,
+                    t -> t.with("send_session_file", "file_url", "http://" + embedded + ":" + port(t.files) + "/invoice.pdf"))
+                    .on(On.STRICT));
+        }
         c.add(refused("file_url 0.0.0.0", 400, PRIVATE,
                 t -> t.with("send_session_file", "file_url", "http://0.0.0.0:" + port(t.files) + "/invoice.pdf")).on(On.STRICT));
         c.add(refused("file_url 2130706433 (decimal 127.0.0.1)", 400, PRIVATE,

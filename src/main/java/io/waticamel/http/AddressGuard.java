@@ -1,16 +1,20 @@
 package io.waticamel.http;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import io.waticamel.action.ActionRejectedException;
 import org.apache.hc.client5.http.DnsResolver;
@@ -20,13 +24,13 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  * The outbound client's name resolver, and the one place that decides which addresses the runtime
  * may connect to: the addresses it checks are the addresses the connection is made to, so a name
  * that answers a public address to a check and a private one to the connection (DNS rebinding) is
- * refused. Unless {@code wati.request-urls.allow-private-hosts} is on, no connection goes to a
- * loopback, private, link-local (cloud metadata), unique-local, unspecified, multicast or reserved
- * address, except to an origin the operator configured (a named account's endpoint, the alert
+ * refused. Unless {@code wati.request-urls.allow-private-hosts} is on, no connection goes to an
+ * address that is not globally reachable ({@link #isPublic}) or is one of this host's own, except to an origin the operator configured (a named account's endpoint, the alert
  * webhook, a proxy), which is {@link #trust trusted} by host and port.
  */
 public class AddressGuard implements DnsResolver {
 
+    private static final long OWN_ADDRESSES_REFRESH_NANOS = 60_000_000_000L;
     /** The setting that turns the check off, named in every refusal so a user with a local WATI stand-in knows it. */
     public static final String SETTING = "wati.request-urls.allow-private-hosts";
     /** What a refusal adds so the user knows the way out, and that it is not for production. */
@@ -35,6 +39,9 @@ public class AddressGuard implements DnsResolver {
     private final boolean allowPrivateHosts;
     private final DnsResolver names;
     private final Set<String> trusted = ConcurrentHashMap.newKeySet();
+    private final Supplier<Set<InetAddress>> ownAddresses;
+    private volatile Set<InetAddress> own;
+    private volatile long ownAt;
 
     public AddressGuard(boolean allowPrivateHosts) {
         this(allowPrivateHosts, SystemDefaultDnsResolver.INSTANCE);
@@ -42,8 +49,14 @@ public class AddressGuard implements DnsResolver {
 
     /** @param names how names are looked up (the system's resolver; a test gives its own) */
     public AddressGuard(boolean allowPrivateHosts, DnsResolver names) {
+        this(allowPrivateHosts, names, AddressGuard::interfaceAddresses);
+    }
+
+    /** @param ownAddresses this host's addresses, asked again at most once a minute */
+    AddressGuard(boolean allowPrivateHosts, DnsResolver names, Supplier<Set<InetAddress>> ownAddresses) {
         this.allowPrivateHosts = allowPrivateHosts;
         this.names = names;
+        this.ownAddresses = ownAddresses;
     }
 
     public boolean allowsPrivateHosts() {
@@ -79,7 +92,7 @@ public class AddressGuard implements DnsResolver {
         }
         if (!allowPrivateHosts && !trusted.contains(key(host, port))) {
             for (InetAddress address : addresses) {
-                if (!isPublic(address)) {
+                if (!allowed(address)) {
                     throw new AddressRefusedException(host, port);
                 }
             }
@@ -103,57 +116,128 @@ public class AddressGuard implements DnsResolver {
         if (addresses == null || addresses.length == 0) {
             throw new UnknownHostException(host);
         }
-        return Arrays.stream(addresses).allMatch(AddressGuard::isPublic);
+        return Arrays.stream(addresses).allMatch(this::allowed);
     }
 
-    /** Not loopback, link-local (incl. 169.254.169.254), private, unique-local, unspecified, multicast or reserved. */
+    /**
+     * Globally reachable: not in a range IANA's special-purpose registries mark as not globally
+     * reachable (loopback, private, shared, link-local incl. 169.254.169.254, documentation,
+     * benchmarking, reserved, unique-local, multicast, ...), judging an IPv4 address embedded in an
+     * IPv6 one (IPv4-mapped and -compatible, NAT64 64:ff9b::/96, 6to4 2002::/16) as that IPv4 address.
+     */
     public static boolean isPublic(InetAddress a) {
-        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                || a.isMulticastAddress()) {
-            return false;
-        }
         byte[] b = a.getAddress();
-        if (a instanceof Inet6Address) {
-            // fc00::/7 unique local; an IPv4 address embedded in ::ffff:0:0/96 or the NAT64 prefix 64:ff9b::/96 is judged as IPv4
-            if ((b[0] & 0xfe) == 0xfc) {
-                return false;
-            }
-            if (isMappedIpv4(b) || isNat64(b)) {
-                try {
-                    return isPublic(Inet4Address.getByAddress(Arrays.copyOfRange(b, 12, 16)));
-                } catch (UnknownHostException impossible) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        int first = b[0] & 0xff;
-        int second = b[1] & 0xff;
-        // 0/8 "this network", 100.64/10 carrier-grade NAT, 192.0.0/24, 198.18/15 benchmarking, 240/4 reserved
-        return first != 0 && !(first == 100 && second >= 64 && second < 128) && !(first == 192 && second == 0 && (b[2] & 0xff) == 0)
-                && !(first == 198 && (second == 18 || second == 19)) && first < 240;
-    }
-
-    private static boolean isMappedIpv4(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
+        for (Range range : NOT_GLOBAL) {
+            if (range.contains(b)) {
                 return false;
             }
         }
-        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+        byte[] embedded = embeddedIpv4(b);
+        return embedded == null || isPublic(ipv4(embedded));
     }
 
-    private static boolean isNat64(byte[] b) {
-        if (b[0] != 0 || (b[1] & 0xff) != 0x64 || (b[2] & 0xff) != 0xff || (b[3] & 0xff) != 0x9b) {
-            return false;
+    /** Public, and none of this host's own addresses (a service bound to all interfaces answers on them too). */
+    boolean allowed(InetAddress a) {
+        return isPublic(a) && !ownAddresses().contains(a);
+    }
+
+    private Set<InetAddress> ownAddresses() {
+        long now = System.nanoTime();
+        if (own == null || now - ownAt > OWN_ADDRESSES_REFRESH_NANOS) {
+            own = ownAddresses.get();
+            ownAt = now;
         }
-        for (int i = 4; i < 12; i++) {
+        return own;
+    }
+
+    /** The addresses of this host's network interfaces (without IPv6 scope, as resolvers answer them). */
+    static Set<InetAddress> interfaceAddresses() {
+        Set<InetAddress> addresses = new HashSet<>();
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                addresses.addAll(Collections.list(nic.getInetAddresses()).stream().map(AddressGuard::withoutScope).toList());
+            }
+        } catch (IOException e) {
+            // no list of interfaces: the public-address check still applies
+        }
+        return Set.copyOf(addresses);
+    }
+
+    private static InetAddress withoutScope(InetAddress a) {
+        try {
+            return InetAddress.getByAddress(a.getAddress());
+        } catch (UnknownHostException impossible) {
+            return a;
+        }
+    }
+
+    private static byte[] embeddedIpv4(byte[] b) {
+        if (b.length != 16) {
+            return null;
+        }
+        boolean zeros80 = isZero(b, 0, 10);
+        if (zeros80 && (isZero(b, 10, 12) || (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff)) {
+            return Arrays.copyOfRange(b, 12, 16); // ::a.b.c.d (compatible) and ::ffff:a.b.c.d (mapped)
+        }
+        if (b[0] == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && isZero(b, 4, 12)) {
+            return Arrays.copyOfRange(b, 12, 16); // NAT64 64:ff9b::a.b.c.d
+        }
+        if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+            return Arrays.copyOfRange(b, 2, 6); // 6to4 2002:aabb:ccdd::
+        }
+        return null;
+    }
+
+    private static boolean isZero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (b[i] != 0) {
                 return false;
             }
         }
         return true;
     }
+
+    private static InetAddress ipv4(byte[] b) {
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException impossible) {
+            throw new IllegalArgumentException(impossible);
+        }
+    }
+
+    /** An address range in CIDR form. */
+    private record Range(byte[] network, int bits) {
+
+        static Range of(String cidr) {
+            int slash = cidr.indexOf('/');
+            try {
+                return new Range(InetAddress.getByName(cidr.substring(0, slash)).getAddress(), Integer.parseInt(cidr.substring(slash + 1)));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException(cidr, e);
+            }
+        }
+
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < bits; bit += 8) {
+                int mask = bits - bit >= 8 ? 0xff : 0xff << (8 - (bits - bit)) & 0xff;
+                if ((address[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** IANA IPv4 and IPv6 Special-Purpose Address Registries: the ranges not globally reachable, and multicast. */
+    private static final List<Range> NOT_GLOBAL = Stream.of(
+            "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+            "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+            "224.0.0.0/4", "240.0.0.0/4",
+            "::/128", "::1/128", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "3fff::/20", "5f00::/16",
+            "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8").map(Range::of).toList();
 
     private static String key(String host, int port) {
         String h = host.toLowerCase(Locale.ROOT);

@@ -37,7 +37,7 @@ class OutboundHttpTest {
 
     static final OutboundHttp.Settings SETTINGS = new OutboundHttp.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 8,
             "wati-camel/test");
-    static final InetAddress PUBLIC = address("203.0.113.7");
+    static final InetAddress PUBLIC = address("93.184.215.14");
     static final InetAddress LOOPBACK = address("127.0.0.1");
 
     final List<HttpServer> servers = new CopyOnWriteArrayList<>();

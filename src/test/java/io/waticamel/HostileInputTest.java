@@ -330,6 +330,8 @@ class HostileInputTest {
                     t -> t.with("send_session_file", "file_url", "http://" + embedded + ":" + port(t.files) + "/invoice.pdf"))
                     .on(On.STRICT));
         }
+        c.add(refused("file_url redirecting to a malformed Location", 400, "file_url could not be downloaded: Invalid redirect URI",
+                t -> t.with("send_session_file", "file_url", t.files.url() + "/bad-redirect/invoice.pdf")).fileHostHits(1));
         c.add(refused("file_url 0.0.0.0", 400, PRIVATE,
                 t -> t.with("send_session_file", "file_url", "http://0.0.0.0:" + port(t.files) + "/invoice.pdf")).on(On.STRICT));
         c.add(refused("file_url 2130706433 (decimal 127.0.0.1)", 400, PRIVATE,
@@ -419,6 +421,9 @@ class HostileInputTest {
         if (r.rawPath().startsWith("/dl/encoded")) {
             return new Answer(200, Map.of("Content-Type", "application/octet-stream",
                     "Content-Disposition", "attachment; filename*=UTF-8''..%2F..%2F.bashrc%0D%0A"), body);
+        }
+        if (r.rawPath().startsWith("/bad-redirect/")) {
+            return new Answer(302, Map.of("Location", "http://[not a host/x.pdf"), new byte[0]);
         }
         if (r.rawPath().startsWith("/dl/")) {
             return Answer.bytes(200, "application/octet-stream", body);

@@ -201,6 +201,20 @@ class OutboundCallsTest {
     }
 
     @Test
+    void aMalformedRedirectIsTheCallers400WithoutRetryOrDeadLetter() throws Exception {
+        wati.answer(new Answer(302, Map.of("Location", "http://[not a host/x.jpg"), new byte[0]));
+        int lettersBefore = deadLetters().size();
+
+        RunningRuntime.Response response = runtime.postAction(getMedia(wati.url(), "data/images/moved.jpg"));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.runText()).startsWith("The redirect could not be followed: Invalid redirect URI: http://[not a host/x.jpg");
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(wati.requests()).hasSize(1);
+        assertThat(deadLetters().size()).isEqualTo(lettersBefore);
+    }
+
+    @Test
     void aFileUrlThatCannotBeFetchedIsTheCallersProblem() throws Exception {
         try (WatiDouble files = new WatiDouble()) {
             files.answer(new Answer(404, Map.of(), new byte[0]));

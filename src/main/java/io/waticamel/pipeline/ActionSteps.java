@@ -114,6 +114,14 @@ public class ActionSteps {
         action.result(new TaskResult(action.taskId(), false, answer.reason() + attempts(exchange, action), answer.body(), 502));
     }
 
+    /** An answer that redirected to a location that cannot be followed (malformed): the caller's URL, nothing to retry. */
+    public void unfollowable(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Action action = current(exchange);
+        String reason = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+        action.result(new TaskResult(action.taskId(), false, "The redirect could not be followed: " + reason, null, 400));
+    }
+
     /** WATI could not be reached (connection refused, timeout, TLS): no answer to interpret. */
     public void unreachable(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

@@ -2,6 +2,7 @@ package io.waticamel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -36,6 +37,7 @@ class OutboundCallsTest {
 
     static final String TOKEN = "outbound-token-5c1e";
     static final long RETRY_DELAY_MS = 1500;
+    static final int TRANSFER_TIMEOUT_S = 4;
     WatiDouble wati;
     WatiDouble receiver;
     RunningRuntime runtime;
@@ -53,6 +55,7 @@ class OutboundCallsTest {
         properties.put("wati.accounts.paced.endpoint", wati.url() + "/paced");
         properties.put("wati.accounts.paced.token", TOKEN);
         properties.put("wati.throttle.accounts.paced.per-second", "2");
+        properties.put("wati.http.transfer-timeout", TRANSFER_TIMEOUT_S + "s");
         properties.put("wati.notifications.initial-delay-ms", "100");
         properties.put("wati.notifications.max-delay-ms", "300");
         properties.put("wati.alerts.after-failures", "2");
@@ -237,6 +240,41 @@ class OutboundCallsTest {
             assertThat(files.requests()).hasSize(2);
             assertThat(wati.requests()).isEmpty();
             assertThat(deadLetters().size()).isEqualTo(lettersBefore);
+        }
+    }
+
+    @Test
+    void aDownloadDrippingAByteEveryTwoSecondsIsCutAtTheTransferDeadline() throws Exception {
+        HttpServer drip = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        drip.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/pdf");
+            exchange.sendResponseHeaders(200, 0);
+            try (var out = exchange.getResponseBody()) {
+                // one byte every 2 s: each read returns well inside the 60 s read timeout
+                for (int i = 0; i < 60; i++) {
+                    out.write('%');
+                    out.flush();
+                    Thread.sleep(2000);
+                }
+            } catch (IOException | InterruptedException cut) {
+                // the runtime closed the connection
+            }
+        });
+        drip.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        drip.start();
+        try {
+            long start = System.nanoTime();
+            RunningRuntime.Response response = runtime.postAction(sendFile("http://127.0.0.1:" + drip.getAddress().getPort()
+                    + "/slow.pdf"));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(response.status()).as(response.body()).isEqualTo(400);
+            assertThat(response.runText()).isEqualTo("file_url could not be downloaded: TransferTimeoutException: the transfer took "
+                    + "longer than wati.http.transfer-timeout (" + TRANSFER_TIMEOUT_S + "s)");
+            assertThat(tookMs).as("cut at the deadline, not after the 60 bytes (120 s)").isLessThan(60_000);
+            assertThat(wati.requests()).isEmpty();
+        } finally {
+            drip.stop(0);
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.http.AddressGuard;
 import io.waticamel.http.OutboundHttp;
+import io.waticamel.reliability.Idempotency;
 import io.waticamel.reliability.Notifications;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
@@ -69,10 +70,11 @@ public class OutboundConfiguration implements CamelConfiguration {
             @PropertyInject("wati.alerts.webhook-url") String alertWebhook,
             @PropertyInject("wati.http.connect-timeout-ms") long connectTimeoutMs,
             @PropertyInject("wati.http.read-timeout-ms") long readTimeoutMs,
+            @PropertyInject("wati.http.transfer-timeout") String transferTimeout,
             @PropertyInject("wati.http.max-connections-per-host") int maxConnectionsPerHost,
             @PropertyInject("wati.http.max-connections") int maxConnections) {
         return OutboundHttp.client(new OutboundHttp.Settings(Duration.ofMillis(connectTimeoutMs), Duration.ofMillis(readTimeoutMs),
-                maxConnectionsPerHost, maxConnections, ActionPipelineConfiguration.USER_AGENT),
+                Idempotency.duration(transferTimeout), maxConnectionsPerHost, maxConnections, ActionPipelineConfiguration.USER_AGENT),
                 addressGuard(allowPrivateHosts, earlierName, alertWebhook));
     }
 }

@@ -1,8 +1,16 @@
 package io.waticamel.http;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -14,12 +22,17 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
+import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http.ProtocolException;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.Timeout;
 
@@ -27,7 +40,7 @@ import org.apache.hc.core5.util.Timeout;
  * The runtime's one HTTP client (Apache HttpClient 5, the library camel-http uses), configured once:
  * WATI calls (the camel-http endpoint takes it as {@code httpClient=#outboundHttpClient}),
  * {@code file_url} downloads, get_media, callbacks and alerts all go through its pool, timeouts,
- * User-Agent and proxy settings (the JVM's: {@code -Dhttps.proxyHost}, {@code -Dhttp.nonProxyHosts}).
+ * User-Agent, proxy settings and transfer deadline (the JVM's: {@code -Dhttps.proxyHost}, {@code -Dhttp.nonProxyHosts}).
  * <ul>
  * <li>Every connection's addresses are checked by the {@link AddressGuard} as they are connected to;
  * behind a proxy (which resolves names itself) each hop's target is checked before the request.</li>
@@ -42,10 +55,29 @@ public final class OutboundHttp {
     /** Context attribute: the origin the request's Authorization header belongs to. */
     private static final String AUTHORIZED_ORIGIN = "wati.authorized-origin";
 
-    /** The pool and timeouts ({@code wati.http.*}). */
-    public record Settings(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost, int maxConnections,
-            String userAgent) {
+    /**
+     * The pool and timeouts ({@code wati.http.*}).
+     *
+     * @param readTimeout     longest silence while waiting for or reading an answer
+     * @param transferTimeout longest a whole exchange may take, answer body included, however it trickles
+     */
+    public record Settings(Duration connectTimeout, Duration readTimeout, Duration transferTimeout, int maxConnectionsPerHost,
+            int maxConnections, String userAgent) {
     }
+
+    /** The exchange took longer than {@code wati.http.transfer-timeout}: its connection was closed. */
+    public static class TransferTimeoutException extends IOException {
+        TransferTimeoutException(Duration limit) {
+            super("the transfer took longer than wati.http.transfer-timeout (" + limit.toString().substring(2).toLowerCase(Locale.ROOT) + ")");
+        }
+    }
+
+    /** Closes the connections of exchanges past their deadline (one daemon thread for the whole runtime). */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "wati-http-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private OutboundHttp() {
     }
@@ -63,6 +95,7 @@ public final class OutboundHttp {
                 .build();
         return HttpClients.custom()
                 .setConnectionManager(connections)
+                .addExecInterceptorFirst("wati-transfer-deadline", transferDeadline(settings.transferTimeout()))
                 .setRoutePlanner(new SystemDefaultRoutePlanner(null))
                 .addExecInterceptorAfter(ChainElement.REDIRECT.name(), "wati-proxied-target-check", proxiedTargetCheck(guard))
                 .setRedirectStrategy(new SameOriginCredentials())
@@ -75,6 +108,76 @@ public final class OutboundHttp {
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .build();
+    }
+
+    /**
+     * One deadline for the whole exchange - redirects, the answer and reading its body - because the
+     * read timeout is per read, and a server dripping a byte before each one would never trip it.
+     * When it passes the connection is closed; reading then fails with {@link TransferTimeoutException}.
+     */
+    private static ExecChainHandler transferDeadline(Duration limit) {
+        return (request, scope, chain) -> {
+            if (!(scope.execRuntime instanceof Cancellable connection)) {
+                return chain.proceed(request, scope);
+            }
+            AtomicBoolean expired = new AtomicBoolean();
+            ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+                expired.set(true);
+                connection.cancel();
+            }, limit.toMillis(), TimeUnit.MILLISECONDS);
+            ClassicHttpResponse response;
+            try {
+                response = chain.proceed(request, scope);
+            } catch (IOException | HttpException | RuntimeException e) {
+                deadline.cancel(false);
+                if (expired.get()) {
+                    throw new TransferTimeoutException(limit);
+                }
+                throw e;
+            }
+            HttpEntity entity = response.getEntity();
+            if (entity == null) {
+                deadline.cancel(false);
+                return response;
+            }
+            response.setEntity(new HttpEntityWrapper(entity) {
+                @Override
+                public InputStream getContent() throws IOException {
+                    return new FilterInputStream(super.getContent()) {
+                        @Override
+                        public int read() throws IOException {
+                            try {
+                                return super.read();
+                            } catch (IOException e) {
+                                throw expired.get() ? new TransferTimeoutException(limit) : e;
+                            }
+                        }
+
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            try {
+                                return super.read(b, off, len);
+                            } catch (IOException e) {
+                                throw expired.get() ? new TransferTimeoutException(limit) : e;
+                            }
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            deadline.cancel(false);
+                            super.close();
+                        }
+                    };
+                }
+
+                @Override
+                public void close() throws IOException {
+                    deadline.cancel(false);
+                    super.close();
+                }
+            });
+            return response;
+        };
     }
 
     /**

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutboundHttpTest {
 
-    static final OutboundHttp.Settings SETTINGS = new OutboundHttp.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 8,
-            "wati-camel/test");
+    static final OutboundHttp.Settings SETTINGS = new OutboundHttp.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5),
+            Duration.ofSeconds(30), 4, 8, "wati-camel/test");
     static final InetAddress PUBLIC = address("93.184.215.14");
     static final InetAddress LOOPBACK = address("127.0.0.1");
 

@@ -4,6 +4,7 @@ import java.net.URI;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.action.ActionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -84,7 +85,8 @@ public class Notifications {
         Notification notification = exchange.getVariable(VARIABLE, Notification.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         int attempts = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
-        String reason = e instanceof RetryableNotificationException ? e.getMessage()
+        // our own texts name no more than host and port; another exception's message may hold the whole URL
+        String reason = e instanceof RetryableNotificationException || e instanceof ActionException ? e.getMessage()
                 : e == null ? "unknown" : e.getClass().getSimpleName();
         LOG.warn("{} to {} failed after {} attempt(s): {}", notification == null ? "Notification" : notification.what(),
                 notification == null ? "-" : notification.url().getHost(), attempts, reason);

@@ -50,7 +50,8 @@ public final class MediaStore implements AutoCloseable {
 
     /**
      * Retries of the Azure SDK, bounded: its default (4 tries, up to 2 minutes apart) keeps a caller
-     * waiting minutes when storage is down. A streamed upload cannot be retried anyway.
+     * waiting minutes when storage is down. An upload goes in blocks held until sent, so a failed
+     * block request is retried; the media stream itself is read once.
      */
     public static RequestRetryOptions retries(int maxTries, int tryTimeoutSeconds) {
         return new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, maxTries, tryTimeoutSeconds, 500L, 5000L, null);

@@ -8,7 +8,8 @@
 // through a plain Camel forwarder (platform-http -> camel-http, Camel defaults, its own JVM; see startForwarder):
 //   1. send_session_message throughput/latency at c=1, 8, 32 (instant double) and c=256 (100 ms double),
 //      runtime vs direct vs forwarder; time to steady throughput of a fresh runtime JVM at c=8
-//   2. media streaming: get_media 100 MiB into Azurite, send_session_file 95 MiB, at -Xmx128m, peak heap by JMX
+//   2. media streaming: get_media 100 MiB into Azurite (one, then 2 and 4 at once), send_session_file 95 MiB, at -Xmx128m
+//      and no other memory option, peak heap and direct buffers by JMX
 //   3. cold start: process start to GET /observe/health = 200; restart-to-healthy on an existing data folder
 //   ext: throttle accuracy at 5, 50, 500 /s and 10,000 async actions through the outbox
 // plus, in the full run, configuration variants (-D before -jar) and a JFR profile of the worst ratio.
@@ -77,7 +78,6 @@ import javax.management.remote.JMXServiceURL;
 
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -1096,6 +1096,7 @@ public class Bench {
         String expectMedia = sha256(new GeneratedStream(SEED_MEDIA, MEDIA_SIZE, null));
         String expectPdf = sha256(new GeneratedStream(SEED_PDF, PDF_SIZE, "%PDF-1.7\n"));
         BlobServiceClient blobs = new BlobServiceClientBuilder().connectionString(cs).buildClient();
+        UploadSettings upload = UploadSettings.of(opts);
         List<String> rows = new ArrayList<>();
         RuntimeProcess rt = RuntimeProcess.start(o, "media", opts, cs);
         try (Jmx jmx = new Jmx(jmxPort)) {
@@ -1122,26 +1123,28 @@ public class Bench {
                 failed |= !ok.startsWith("yes");
                 rows.add(mediaRow("get_media " + run + " (runtime, -Xmx128m)", MEDIA_SIZE, tr, ok));
 
-                // raw copy: harness GET from the double, BlockBlobClient upload with the known length
-                var container = blobs.getBlobContainerClient("bench-raw");
-                container.createIfNotExists();
-                BlockBlobClient raw = container.getBlobClient("raw-" + run + ".jpg").getBlockBlobClient();
-                Transfer rawT = new Transfer();
-                localDirectPeak(() -> {
-                    HttpResponse<InputStream> src = client.send(HttpRequest.newBuilder(URI.create(wati.url() + MEDIA_PATH + "?" + MEDIA_QUERY))
-                            .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-                    try (InputStream in = src.body()) {
-                        // what camel-azure-storage-blob's uploadBlockBlob does: 4 MiB chunks, mark/reset only if supported
-                        var resp = raw.uploadWithResponse(new com.azure.storage.blob.options.BlockBlobSimpleUploadOptions(
-                                com.azure.storage.common.Utility.convertStreamToByteBuffer(in, MEDIA_SIZE, 4 * 1024 * 1024, in.markSupported()),
-                                MEDIA_SIZE), Duration.ofMinutes(5), com.azure.core.util.Context.NONE);
-                        return new Resp(resp.getStatusCode() == 201 ? 200 : resp.getStatusCode(), "");
-                    }
-                }, rawT);
-                String rawSha = sha256(raw.openInputStream());
-                rows.add(mediaRow("raw copy " + run + " (harness: HttpClient GET -> BlockBlobClient.uploadWithResponse, 4 MiB chunks as Camel does)", MEDIA_SIZE, rawT,
-                        rawSha.equals(expectMedia) ? "yes" : "NO: sha mismatch"));
-                raw.delete();
+                if (upload != null) {
+                    // raw copy: harness GET from the double, then the upload the runtime's uploadBlockBlobChunked makes
+                    // (BlobClient.uploadWithResponse in blocks, with the runtime's default block size and blocks in flight)
+                    var container = blobs.getBlobContainerClient("bench-raw");
+                    container.createIfNotExists();
+                    var raw = container.getBlobClient("raw-" + run + ".jpg");
+                    Transfer rawT = new Transfer();
+                    localDirectPeak(() -> {
+                        HttpResponse<InputStream> src = client.send(HttpRequest.newBuilder(URI.create(wati.url() + MEDIA_PATH + "?" + MEDIA_QUERY))
+                                .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                        try (InputStream in = src.body()) {
+                            // the (deprecated) InputStream-and-length constructor camel-azure-storage-blob 4.18 calls
+                            var resp = raw.uploadWithResponse(new com.azure.storage.blob.options.BlobParallelUploadOptions(in, MEDIA_SIZE)
+                                    .setParallelTransferOptions(upload.options()), Duration.ofMinutes(5), com.azure.core.util.Context.NONE);
+                            return new Resp(resp.getStatusCode() == 201 ? 200 : resp.getStatusCode(), "");
+                        }
+                    }, rawT);
+                    String rawSha = sha256(raw.openInputStream());
+                    rows.add(mediaRow("raw copy " + run + " (harness: HttpClient GET -> BlobClient.uploadWithResponse in " + upload
+                            + ", as the runtime uploads)", MEDIA_SIZE, rawT, rawSha.equals(expectMedia) ? "yes" : "NO: sha mismatch"));
+                    raw.delete();
+                }
 
                 // send_session_file through the runtime
                 wati.resetUploads();
@@ -1179,21 +1182,14 @@ public class Bench {
                         up.statusCode() == 200 && expectPdf.equals(wati.lastUploadPartSha.get()) ? "yes" : "NO: HTTP " + up.statusCode()));
             }
             if (!o.quick) {
-                rows.add(concurrentGetMedia(client, rt, jmx, wati, blobs, "-Xmx128m"));
+                for (int atOnce : List.of(2, 4)) {
+                    String row = concurrentGetMedia(client, rt, jmx, wati, blobs, atOnce);
+                    failed |= !row.contains("| yes");
+                    rows.add(row);
+                }
             }
         } finally {
             rt.close();
-        }
-        if (!o.quick && rows.get(rows.size() - 1).contains("| NO")) {
-            // the same with more room for NIO direct buffers (a JVM option, not a property)
-            List<String> more = new ArrayList<>(opts);
-            more.add("-XX:MaxDirectMemorySize=512m");
-            RuntimeProcess rt2 = RuntimeProcess.start(o, "media-direct512", more, cs);
-            try (Jmx jmx = new Jmx(jmxPort)) {
-                rows.add(concurrentGetMedia(client, rt2, jmx, wati, blobs, "-Xmx128m -XX:MaxDirectMemorySize=512m"));
-            } finally {
-                rt2.close();
-            }
         }
         md("## 2. Media streaming (runtime at -Xmx128m, Azurite 3.37.0 on 127.0.0.1)");
         md("");
@@ -1202,10 +1198,12 @@ public class Bench {
                 + "to the double's `/api/v1/sendSessionFile/{n}` (read and discarded, file part hashed). MB = 10^6 bytes. "
                 + "Heap figures are the runtime's own (JMX, after `MemoryMXBean.gc()` and `resetPeakUsage()` on every heap pool): "
                 + "'sum of pool peaks' adds each heap pool's peak (an upper bound: pools peak at different times), "
-                + "'max sampled' is the largest `HeapMemoryUsage.used` polled every 20 ms, 'old peak' is the G1 Old Gen peak (G1 puts the 4 MiB "
-                + "upload chunks, humongous at this heap size, straight into it), 'direct buffers' the largest `BufferPool(direct).MemoryUsed` "
-                + "polled every 20 ms (NIO direct memory is capped at -Xmx, 128 MiB, unless -XX:MaxDirectMemorySize is set); for the raw "
-                + "get_media copy it is the harness JVM's own direct-buffer growth during the copy (same Azure SDK code path), heap n/a there.");
+                + "'max sampled' is the largest `HeapMemoryUsage.used` polled every 20 ms, 'old peak' is the G1 Old Gen peak (where G1 puts "
+                + "humongous objects: at this heap size anything from 512 KiB, so upload blocks stay below that), 'direct buffers' the largest "
+                + "`BufferPool(direct).MemoryUsed` polled every 20 ms (NIO direct memory is capped at -Xmx, 128 MiB: the runtime is started "
+                + "with no -XX:MaxDirectMemorySize); for the raw get_media copy it is the harness JVM's own direct-buffer growth during the "
+                + "copy (same Azure SDK code path), heap n/a there. Runtime upload: "
+                + (upload == null ? "one Put Blob of the whole stream (a jar from before #11; no raw copy)" : upload) + ".");
         md("");
         md("| transfer | success | seconds | MB/s | heap: sum of pool peaks MiB | heap max sampled MiB | old gen peak MiB | direct buffers max sampled MiB | GCs (ms) |");
         md("|---|---|---|---|---|---|---|---|---|");
@@ -1214,39 +1212,100 @@ public class Bench {
         return failed;
     }
 
-    /** Two get_media at once (extra check, not a threshold): does the streaming path fit two 100 MiB transfers? */
-    static String concurrentGetMedia(HttpClient client, RuntimeProcess rt, Jmx jmx, Wati wati, BlobServiceClient blobs, String jvm)
+    /**
+     * {@code atOnce} get_media of 100 MiB at the same time in the -Xmx128m runtime (no other memory option); each blob's size and
+     * SHA-256 checked. Fails the section when one does not complete (before #11 two at once never answered).
+     */
+    static String concurrentGetMedia(HttpClient client, RuntimeProcess rt, Jmx jmx, Wati wati, BlobServiceClient blobs, int atOnce)
             throws Exception {
-        Transfer both = jmx.measure(() -> {
+        String expectMedia = sha256(new GeneratedStream(SEED_MEDIA, MEDIA_SIZE, null));
+        List<String> owners = new ArrayList<>();
+        for (int i = 0; i < atOnce; i++) {
+            owners.add("at-once-" + atOnce + "-" + i);
+        }
+        List<String> responses = java.util.Collections.synchronizedList(new ArrayList<>());
+        Transfer all = jmx.measure(() -> {
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
+            for (String owner : owners) {
                 calls.add(client.sendAsync(postRequest(rt, "{\"wati_action\":\"get_media\",\"api_endpoint\":\"" + wati.url()
-                        + "\",\"access_token\":\"" + TOKEN + "\",\"owner_id\":\"pair" + i + "\",\"file_url\":\"" + wati.url() + MEDIA_PATH
-                        + "?" + MEDIA_QUERY + "\"}", Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()));
+                        + "\",\"access_token\":\"" + TOKEN + "\",\"owner_id\":\"" + owner + "\",\"file_url\":\"" + wati.url() + MEDIA_PATH
+                        + "?" + MEDIA_QUERY + "\"}", Duration.ofMinutes(3)), HttpResponse.BodyHandlers.ofString()));
             }
             int worst = 200;
             StringBuilder bodies = new StringBuilder();
             for (var c : calls) {
                 try {
-                    HttpResponse<String> r = c.get(2, TimeUnit.MINUTES);
+                    HttpResponse<String> r = c.get(4, TimeUnit.MINUTES);
                     worst = r.statusCode() != 200 ? r.statusCode() : worst;
                     bodies.append(r.statusCode() == 200 ? "" : abbreviate(r.body(), 200) + " ");
+                    responses.add(r.body());
                 } catch (java.util.concurrent.ExecutionException e) {
                     worst = 0;
-                    bodies.append("no answer within 30 s (" + e.getCause().getClass().getSimpleName() + ") ");
+                    bodies.append("no answer within 3 min (" + e.getCause().getClass().getSimpleName() + ") ");
                 }
             }
             return new Resp(worst, bodies.toString());
         });
-        for (int i = 0; i < 2; i++) {
-            var container = blobs.getBlobContainerClient("wati-media-pair" + i);
+        String ok = all.status == 200 ? "yes (all HTTP 200)" : "NO: " + (all.status == 0 ? "" : "HTTP " + all.status + " ") + abbreviate(all.body, 200);
+        if (all.status == 200) {
+            for (String body : responses) {
+                var resp = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).get("task_23001_response");
+                var blob = blobs.getBlobContainerClient("wati-media-" + resp.get("owner_id").asText())
+                        .getBlobClient(resp.get("id").asText() + "-" + resp.get("file_name").asText());
+                if (resp.get("size").asLong() != MEDIA_SIZE || !sha256(blob.openInputStream()).equals(expectMedia)) {
+                    ok = "NO: blob " + blob.getBlobName() + " differs";
+                }
+            }
+            ok = ok.startsWith("yes") ? "yes (all HTTP 200; size and SHA-256 of every blob match)" : ok;
+        }
+        for (String owner : owners) {
+            var container = blobs.getBlobContainerClient("wati-media-" + owner);
             if (container.exists()) {
                 container.delete();
             }
         }
-        boolean ok = both.status == 200;
-        return mediaRow("extra: 2 x get_media at once (runtime, " + jvm + "; MB/s = both files / wall time)", 2 * MEDIA_SIZE, both,
-                ok ? "yes (both HTTP 200)" : "NO: " + (both.status == 0 ? "" : "HTTP " + both.status + " ") + abbreviate(both.body, 200));
+        return mediaRow(atOnce + " x get_media at once (runtime, -Xmx128m, no other memory option; MB/s = all files / wall time)",
+                atOnce * MEDIA_SIZE, all, ok);
+    }
+
+    /**
+     * get_media's upload blocks as the runtime has them (wati.azure.upload-block-bytes, -blocks-in-flight): a -D among its
+     * options, else this environment (the runtime inherits it), else the jar's application.properties.
+     */
+    record UploadSettings(long blockBytes, int inFlight) {
+        /** Null for a runtime jar from before #11 (one Put Blob of the whole stream, no such keys): no raw copy then. */
+        static UploadSettings of(List<String> runtimeOpts) throws IOException {
+            java.util.Properties defaults = new java.util.Properties();
+            try (InputStream in = ClassLoader.getSystemResourceAsStream("application.properties")) {
+                defaults.load(in);
+            }
+            if (!defaults.containsKey("wati.azure.upload-block-bytes")) {
+                return null;
+            }
+            return new UploadSettings(Long.parseLong(setting("wati.azure.upload-block-bytes", runtimeOpts, defaults)),
+                    Integer.parseInt(setting("wati.azure.upload-blocks-in-flight", runtimeOpts, defaults)));
+        }
+
+        static String setting(String key, List<String> runtimeOpts, java.util.Properties defaults) {
+            String fromOpts = null;
+            for (String opt : runtimeOpts) {
+                if (opt.startsWith("-D" + key + "=")) {
+                    fromOpts = opt.substring(key.length() + 3);
+                }
+            }
+            String fromEnv = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+            return (fromOpts != null ? fromOpts : fromEnv != null ? fromEnv : defaults.getProperty(key)).strip();
+        }
+
+        com.azure.storage.blob.models.ParallelTransferOptions options() {
+            return new com.azure.storage.blob.models.ParallelTransferOptions().setBlockSizeLong(blockBytes)
+                    .setMaxSingleUploadSizeLong(blockBytes).setMaxConcurrency(inFlight);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "blocks of %d KiB, %d in flight", blockBytes / 1024, inFlight);
+        }
     }
 
     static String mediaRow(String name, long size, Transfer t, String ok) {
@@ -1850,6 +1909,9 @@ public class Bench {
             cmd.add("-Dwati.db.url=jdbc:h2:file:" + data.resolve("db"));
             if (azureCs != null) {
                 cmd.add("-Dwati.azure.connection-string=" + azureCs);
+            } else {
+                // no media in this run: no Azurite dev service installing and starting beside the measurement
+                cmd.add("-Dwati.azurite.prepare-at-start=false");
             }
             cmd.addAll(List.of("-jar", o.jar.toString()));
             Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(port), "WATI_API_KEY", API_KEY);

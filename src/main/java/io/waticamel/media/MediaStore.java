@@ -1,7 +1,7 @@
 package io.waticamel.media;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Azure Blob Storage for archived media: a client from {@code wati.azure.connection-string}, or,
- * when none is set, from Azurite started as a development service on first use. Owner containers
- * are created on first use (and remembered).
+ * when none is set, from Azurite as a development service, prepared in the background from
+ * start-up (or from the first get_media). Owner containers are created on first use (and remembered).
  */
 public final class MediaStore implements AutoCloseable {
 
@@ -24,33 +24,38 @@ public final class MediaStore implements AutoCloseable {
 
     private final BlobServiceClient client;
     private final Set<String> knownContainers = ConcurrentHashMap.newKeySet();
-    private final Path azuriteInstallDir;
-    private final Path azuriteDataDir;
-    private final int azuritePort;
-    private AzuriteDevService devService;
+    /** Null with a connection string. */
+    private final BackgroundAzurite devService;
+    private final boolean prepareAtStart;
 
-    private MediaStore(BlobServiceClient client, Path azuriteInstallDir, Path azuriteDataDir, int azuritePort) {
+    private MediaStore(BlobServiceClient client, BackgroundAzurite devService, boolean prepareAtStart) {
         this.client = client;
-        this.azuriteInstallDir = azuriteInstallDir;
-        this.azuriteDataDir = azuriteDataDir;
-        this.azuritePort = azuritePort;
+        this.devService = devService;
+        this.prepareAtStart = prepareAtStart;
     }
 
     public static MediaStore connect(String connectionString, RequestRetryOptions retries) {
         SecretMasking.register(connectionString);
-        return new MediaStore(client(connectionString, retries), null, null, 0);
+        return new MediaStore(client(connectionString, retries), null, false);
     }
 
-    /** No connection string: Azurite on 127.0.0.1:{@code port}, installed and started on first use. */
-    public static MediaStore devService(Path installDir, Path dataDir, int port, RequestRetryOptions retries) {
-        LOG.info("No wati.azure.connection-string: media goes to Azurite (dev service) on 127.0.0.1:{}, "
-                + "started on first use with data in {}", port, dataDir.toAbsolutePath());
-        return new MediaStore(client(AzuriteDevService.connectionString(port), retries), installDir, dataDir, port);
+    /**
+     * No connection string: Azurite on 127.0.0.1:{@code port}, installed into {@code installDir} when
+     * missing, prepared from {@link #start()} if {@code prepareAtStart}, else from the first get_media,
+     * which waits for it up to {@code readyWait}.
+     */
+    public static MediaStore devService(Path installDir, Path dataDir, int port, boolean prepareAtStart, Duration readyWait,
+            RequestRetryOptions retries) {
+        LOG.info("No wati.azure.connection-string: media goes to Azurite (dev service) on 127.0.0.1:{}, prepared in the background "
+                + "{} with data in {}", port, prepareAtStart ? "from start-up" : "from the first get_media", dataDir.toAbsolutePath());
+        return new MediaStore(client(AzuriteDevService.connectionString(port), retries),
+                new BackgroundAzurite(installDir, dataDir, port, readyWait), prepareAtStart);
     }
 
     /**
      * Retries of the Azure SDK, bounded: its default (4 tries, up to 2 minutes apart) keeps a caller
-     * waiting minutes when storage is down. A streamed upload cannot be retried anyway.
+     * waiting minutes when storage is down. An upload goes in blocks held until sent, so a failed
+     * block request is retried; the media stream itself is read once.
      */
     public static RequestRetryOptions retries(int maxTries, int tryTimeoutSeconds) {
         return new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, maxTries, tryTimeoutSeconds, 500L, 5000L, null);
@@ -64,10 +69,20 @@ public final class MediaStore implements AutoCloseable {
         return client;
     }
 
-    /** Starts the dev service if this store uses one and it is not running yet. */
-    public synchronized void ensureAvailable() throws IOException, InterruptedException {
-        if (azuriteInstallDir != null && devService == null) {
-            devService = AzuriteDevService.start(azuriteInstallDir, azuriteDataDir, azuritePort);
+    /** At start-up: begins preparing the dev service in the background, if this store uses one and should. */
+    public void start() {
+        if (devService != null && prepareAtStart) {
+            devService.start();
+        }
+    }
+
+    /**
+     * Before storing: with a dev service, waits (bounded) until it runs; a 502 for the action when it
+     * is not ready in time or could not be started.
+     */
+    public void ensureAvailable() throws InterruptedException {
+        if (devService != null) {
+            devService.awaitReady();
         }
     }
 
@@ -90,10 +105,9 @@ public final class MediaStore implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         if (devService != null) {
             devService.close();
-            devService = null;
         }
     }
 }

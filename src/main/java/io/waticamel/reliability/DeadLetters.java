@@ -26,6 +26,7 @@ import io.waticamel.action.TaskResult;
 import io.waticamel.security.ApiKeyAuthentication;
 import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretBox;
+import io.waticamel.security.UndecryptableSecretException;
 import io.waticamel.wati.WatiCredentials;
 import io.waticamel.http.JsonAnswer;
 import org.apache.camel.Exchange;
@@ -144,7 +145,7 @@ public class DeadLetters {
     /**
      * Before a replay: claims the letter and puts the stored action as the body (token decrypted),
      * as its own caller's; 404 when there is no such letter (or it is another caller's), 409 with its
-     * state when it is resolved or being replayed.
+     * state when it is resolved or being replayed, or when no key decrypts its token.
      */
     public void prepareReplay(Exchange exchange) throws SQLException, JsonProcessingException {
         String id = exchange.getMessage().getHeader("id", String.class);
@@ -175,6 +176,16 @@ public class DeadLetters {
             if (row.get("token_encrypted") != null) {
                 fields.put("access_token", secrets.decrypt((String) row.get("token_encrypted")));
             }
+        } catch (UndecryptableSecretException e) {
+            // a key change without wati.secret-key.previous: the operator can fix it, the letter stays replayable
+            reopen(id, null);
+            LOG.warn("Dead letter {} not replayed: {}", id, e.getMessage());
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("error", e.getMessage());
+            answer.put("dead_letter", record(find(id, onlyOf)));
+            JsonAnswer.send(exchange, 409, answer);
+            exchange.setRouteStop(true);
+            return;
         } catch (JsonProcessingException | RuntimeException e) {
             // nothing was sent: the letter stays replayable
             reopen(id, null);

@@ -26,6 +26,7 @@ import io.waticamel.files.UrlGuard;
 import io.waticamel.security.ApiKeyAuthentication;
 import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretBox;
+import io.waticamel.security.UndecryptableSecretException;
 import io.waticamel.pipeline.Action;
 import io.waticamel.http.JsonAnswer;
 import org.apache.camel.Exchange;
@@ -151,30 +152,62 @@ public class Outbox {
         }
     }
 
-    /** Worker: the claimed action's fields (token decrypted) as the body for wati-action, sent as its caller's. */
+    /**
+     * Worker: the claimed action's fields (token decrypted) as the body for wati-action, sent as its
+     * caller's. An action whose token no key decrypts cannot be sent: it becomes a dead letter (the
+     * token kept, so adding its key to wati.secret-key.previous makes it replayable) and the body null.
+     */
     public void prepare(Exchange exchange) throws Exception {
         String id = exchange.getMessage().getBody(String.class);
-        Map<String, Object> fields;
+        String fieldsJson;
         String tokenEncrypted;
         String caller;
+        String action;
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT fields_json, token_encrypted, caller FROM outbox WHERE id = ?")) {
+                "SELECT fields_json, token_encrypted, caller, action FROM outbox WHERE id = ?")) {
             s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                fields = new LinkedHashMap<>(mapper.readValue(rs.getString(1), new TypeReference<Map<String, Object>>() {
-                }));
+                fieldsJson = rs.getString(1);
                 tokenEncrypted = rs.getString(2);
                 caller = rs.getString(3);
+                action = rs.getString(4);
             }
         }
+        Map<String, Object> fields = new LinkedHashMap<>(mapper.readValue(fieldsJson, new TypeReference<Map<String, Object>>() {
+        }));
+        exchange.getMessage().removeHeaders("*");
         if (tokenEncrypted != null) {
-            fields.put("access_token", secrets.decrypt(tokenEncrypted));
+            try {
+                fields.put("access_token", secrets.decrypt(tokenEncrypted));
+            } catch (UndecryptableSecretException e) {
+                undecryptable(id, caller, action, fieldsJson, tokenEncrypted, e);
+                exchange.getMessage().setBody(null);
+                return;
+            }
         }
         exchange.setVariable(VARIABLE, id);
-        exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(ApiKeyAuthentication.CALLER_HEADER, caller);
         exchange.getMessage().setBody(fields);
+    }
+
+    /** The row is dead, with the reason as its result (409), and kept as a dead letter of its caller. */
+    private void undecryptable(String id, String caller, String action, String fieldsJson, String tokenEncrypted,
+            UndecryptableSecretException e) throws Exception {
+        String taskId = new ActionFields(mapper.readValue(fieldsJson, new TypeReference<Map<String, String>>() {
+        })).taskId();
+        TaskResult result = new TaskResult(taskId, false, e.getMessage(), null, 409);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE outbox SET state = 'dead', "
+                + "result_status = ?, result_json = ?, updated_at = ? WHERE id = ? AND state = 'claimed'")) {
+            s.setInt(1, result.httpStatus());
+            s.setString(2, mapper.writeValueAsString(result.variables()));
+            s.setTimestamp(3, Timestamp.from(Instant.now()));
+            s.setString(4, id);
+            if (s.executeUpdate() == 1) {
+                deadLetters.insert(caller, action, "outbox", fieldsJson, tokenEncrypted, "Async action " + id + " not sent: "
+                        + e.getMessage(), result.httpStatus(), 0);
+            }
+        }
     }
 
     /** In wati-http, just before WATI is called: from here on a crash means "outcome unknown". */

@@ -99,8 +99,8 @@ class AsyncOutboxTest {
             // rows as a killed instance left them (claimed_until far ahead: only the start-up recovery may take them)
             for (String[] row : new String[][] {{"11111111-1111-1111-1111-111111111111", "claimed"},
                 {"22222222-2222-2222-2222-222222222222", "sending"}}) {
-                s.executeUpdate("INSERT INTO outbox (id, action, fields_json, state, claimed_by, claimed_until, created_at, updated_at) "
-                        + "VALUES ('" + row[0] + "', 'send_session_message', '{\"wati_action\":\"send_session_message\"}', '" + row[1]
+                s.executeUpdate("INSERT INTO outbox (id, caller, action, fields_json, state, claimed_by, claimed_until, created_at, updated_at) "
+                        + "VALUES ('" + row[0] + "', 'default', 'send_session_message', '{\"wati_action\":\"send_session_message\"}', '" + row[1]
                         + "', '" + instance + "', TIMESTAMP '2999-01-01 00:00:00', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
             }
         }

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 abstract class MediaArchiveContract {
 
     static final String TOKEN = "media-token-4d2a91";
+    /** Two more callers besides the test key ("default"): another one, and an admin (wati.api-admins). */
+    static final Map<String, String> KEYS = Map.of("wati.api-keys.other", "other-api-key-1f7e2a", "wati.api-keys.ops", "ops-api-key-8c3d5b");
     WatiDouble wati;
     RunningRuntime runtime;
     BlobServiceClient blobs;
@@ -45,11 +47,15 @@ abstract class MediaArchiveContract {
         Map<String, String> properties = new LinkedHashMap<>(database());
         properties.put("wati.azure.connection-string", connectionString);
         properties.put("wati.media.default-owner-id", "org-default");
+        properties.put("wati.api-admins", "ops");
+        // named keys as -D (RunningRuntime's override properties are not read as named keys); removed again in stop()
+        KEYS.forEach(System::setProperty);
         runtime = new RunningRuntime(properties);
     }
 
     @AfterAll
     void stop() throws Exception {
+        KEYS.keySet().forEach(System::clearProperty);
         runtime.close();
         wati.close();
     }
@@ -84,8 +90,12 @@ abstract class MediaArchiveContract {
     }
 
     RunningRuntime.Response getJson(String path) throws Exception {
+        return getJson(RunningRuntime.API_KEY, path);
+    }
+
+    RunningRuntime.Response getJson(String apiKey, String path) throws Exception {
         return runtime.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(runtime.url(path)))
-                .header("X-API-Key", RunningRuntime.API_KEY).GET().build());
+                .header("X-API-Key", apiKey).GET().build());
     }
 
     @Test
@@ -139,6 +149,23 @@ abstract class MediaArchiveContract {
         assertThat(list.json().get("files").get(0).get("id").asText()).isEqualTo(second);
         RunningRuntime.Response page2 = getJson("/api/v1/files?owner_id=" + owner + "&size=1&page=1");
         assertThat(page2.json().get("files").get(0).get("id").asText()).isEqualTo(first);
+    }
+
+    @Test
+    void aFileIsShownToItsCallerAndTheAdminsOnly() throws Exception {
+        serveMedia(Answer.bytes(200, "image/png", new byte[] {4, 2}));
+        String owner = "callers-" + Long.toString(System.nanoTime(), 36);
+        String id = runtime.postAction(getMedia("data/images/mine.png", owner)).response().get("id").asText();
+        String other = KEYS.get("wati.api-keys.other");
+        String admin = KEYS.get("wati.api-keys.ops");
+
+        assertThat(getJson(other, "/api/v1/files/" + id).status()).isEqualTo(404);
+        assertThat(getJson(other, "/api/v1/files?owner_id=" + owner).json().get("files")).isEmpty();
+        assertThat(getJson("/api/v1/files?owner_id=" + owner).json().get("files")).hasSize(1);
+        RunningRuntime.Response asAdmin = getJson(admin, "/api/v1/files/" + id);
+        assertThat(asAdmin.status()).isEqualTo(200);
+        assertThat(asAdmin.json().get("caller").asText()).isEqualTo("default");
+        assertThat(getJson(admin, "/api/v1/files?owner_id=" + owner).json().get("files").get(0).get("id").asText()).isEqualTo(id);
     }
 
     @Test

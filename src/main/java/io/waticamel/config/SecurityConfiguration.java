@@ -10,11 +10,17 @@ import java.util.Properties;
 import io.waticamel.security.ApiKeyAuthentication;
 import io.waticamel.security.ApiKeyHttpServer;
 import io.waticamel.security.ApiKeys;
+import io.waticamel.security.RecordOwners;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 
 /** The API keys, checked by the embedded HTTP server itself for every path under /api. */
 public class SecurityConfiguration implements CamelConfiguration {
+
+    /** Made once: Camel Main calls a factory method twice, and it logs a misspelt admin name. */
+    private RecordOwners recordOwners;
 
     /** Before the HTTP server starts: every path under /api needs a key (the key file is read or generated here, once). */
     @Override
@@ -22,6 +28,17 @@ public class SecurityConfiguration implements CamelConfiguration {
         String dataDir = context.getPropertiesComponent().resolveProperty("wati.data.dir").orElse("data");
         ApiKeyHttpServer.install(context, new ApiKeyAuthentication(
                 ApiKeys.configuredOrGenerated(configuredKeys(context), Path.of(dataDir, "api-key"))));
+    }
+
+    /** Whose dead letters, async actions and files a key sees: its own, or all for the keys of wati.api-admins. */
+    @BindToRegistry
+    public synchronized RecordOwners recordOwners(CamelContext context, @PropertyInject("wati.api-admins") String admins) {
+        if (recordOwners == null) {
+            Map<String, String> keys = configuredKeys(context);
+            keys.values().removeIf(key -> key == null || key.isBlank());
+            recordOwners = RecordOwners.of(admins, keys.keySet());
+        }
+        return recordOwners;
     }
 
     /** wati.api-key (named "default") and every wati.api-keys.<name>, from the file, -D or the environment. */

@@ -2,6 +2,7 @@ package io.waticamel.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -15,7 +16,10 @@ import io.waticamel.reliability.DeadLetters;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.reliability.Notifications;
 import io.waticamel.reliability.Outbox;
+import io.waticamel.reliability.StoredTokens;
+import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretBox;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
@@ -32,6 +36,12 @@ public class StorageConfiguration implements CamelConfiguration {
     /** Injected here, not as an argument of deadLetters(): outbox() calls that too and has no use for it. */
     @PropertyInject("wati.dead-letters.replay-timeout")
     private String replayTimeout;
+    /** Older keys that still decrypt kept tokens (a comma list, may be empty). */
+    @PropertyInject("wati.secret-key.previous")
+    private String previousSecretKeys;
+    /** Whose records a key sees (SecurityConfiguration's, configured before this one). */
+    @BeanInject
+    private RecordOwners recordOwners;
 
     /** Opened and migrated once, closed with Camel. */
     @BindToRegistry(value = "watiDataSource", destroyMethod = "close")
@@ -48,10 +58,14 @@ public class StorageConfiguration implements CamelConfiguration {
     @BindToRegistry
     public synchronized DeadLetters deadLetters(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
             @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
-            @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir) throws IOException {
+            @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir)
+            throws IOException, SQLException {
         if (deadLetters == null) {
-            deadLetters = new DeadLetters(watiDataSource(url, user, password, poolSize),
-                    SecretBox.configuredOrGenerated(secretKey, Path.of(dataDir, "secret-key")), Idempotency.duration(replayTimeout));
+            DataSource db = watiDataSource(url, user, password, poolSize);
+            SecretBox secrets = SecretBox.configuredOrGenerated(secretKey, previousSecretKeys, Path.of(dataDir, "secret-key"));
+            // before any route reads a kept token
+            StoredTokens.reencrypt(db, secrets);
+            deadLetters = new DeadLetters(db, secrets, Idempotency.duration(replayTimeout), recordOwners);
         }
         return deadLetters;
     }
@@ -70,10 +84,10 @@ public class StorageConfiguration implements CamelConfiguration {
             @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
             @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir,
             UrlGuard urlGuard, Notifications notifications, @PropertyInject("wati.instance-id") String instanceId, @PropertyInject("wati.outbox.lease") String lease,
-            @PropertyInject("wati.outbox.batch-size") int batchSize) throws IOException {
+            @PropertyInject("wati.outbox.batch-size") int batchSize) throws IOException, SQLException {
         DeadLetters letters = deadLetters(url, user, password, poolSize, secretKey, dataDir);
         return new Outbox(watiDataSource(url, user, password, poolSize), letters.secrets(), letters, urlGuard,
-                notifications, instanceId, Idempotency.duration(lease), batchSize);
+                notifications, instanceId, Idempotency.duration(lease), batchSize, recordOwners);
     }
 
     /** The threads that send async actions from the outbox. */

@@ -34,6 +34,7 @@ public class FileRecords {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("id", column.get("id"));
         record.put("owner_id", column.get("owner_id"));
+        record.put("caller", column.get("caller"));
         record.put("file_url", column.get("file_url"));
         record.put("file_name", column.get("file_name"));
         record.put("size", ((Number) column.get("size")).longValue());

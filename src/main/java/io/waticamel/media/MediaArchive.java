@@ -198,6 +198,8 @@ public class MediaArchive {
         message.setBody(null);
         message.setHeader("id", download.id);
         message.setHeader("ownerId", download.ownerId);
+        // the row is the caller's (API key name): the files API shows it to that key and the admins only
+        message.setHeader("caller", Action.of(exchange).caller());
         message.setHeader("fileUrl", blobUrl);
         message.setHeader("fileName", download.fileName);
         message.setHeader("size", size);

@@ -23,7 +23,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionFields;
 import io.waticamel.pipeline.Action;
 import io.waticamel.action.TaskResult;
+import io.waticamel.security.ApiKeyAuthentication;
+import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretBox;
+import io.waticamel.security.UndecryptableSecretException;
 import io.waticamel.wati.WatiCredentials;
 import io.waticamel.http.JsonAnswer;
 import org.apache.camel.Exchange;
@@ -40,23 +43,29 @@ import org.slf4j.LoggerFactory;
  * to open (it failed). The claim is one UPDATE that only an open letter passes, so two replays at
  * once send once and a resolved letter is never sent again (409). A claim older than the replay
  * timeout is taken as left by an instance that died mid-replay: a replay may claim it again.
+ * <p>
+ * A letter belongs to the API key that sent the action ({@code caller}): another key's letter is
+ * not found (404), for every operation; the keys of wati.api-admins see all ({@link RecordOwners}).
+ * A replay runs as the letter's caller, with its stored credentials, whoever asked for it.
  */
 public class DeadLetters {
 
     /** Exchange variable: the dead letter being replayed (a new failure updates it instead of adding one). */
     public static final String REPLAY_OF = "watiReplayOf";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
-    private static final String COLUMNS = "id, action, account, fields_json, token_encrypted, error, http_status, attempts, status, replays, created_at, updated_at";
+    private static final String COLUMNS = "id, caller, action, account, fields_json, token_encrypted, error, http_status, attempts, status, replays, created_at, updated_at";
 
     private final DataSource db;
     private final SecretBox secrets;
     private final Duration replayTimeout;
+    private final RecordOwners owners;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public DeadLetters(DataSource db, SecretBox secrets, Duration replayTimeout) {
+    public DeadLetters(DataSource db, SecretBox secrets, Duration replayTimeout, RecordOwners owners) {
         this.db = db;
         this.secrets = secrets;
         this.replayTimeout = replayTimeout;
+        this.owners = owners;
     }
 
     /** The key that encrypts kept tokens: the outbox keeps its tokens with it too. */
@@ -94,51 +103,55 @@ public class DeadLetters {
                 LOG.warn("Dead letter {} replayed and failed again: {}", replayOf, result.runText());
                 return;
             }
-            String id = insert(c, String.valueOf(fields.action()), account, mapper.writeValueAsString(kept), encrypted,
+            String id = insert(c, action.caller(), String.valueOf(fields.action()), account, mapper.writeValueAsString(kept), encrypted,
                     result.runText(), result.httpStatus(), attempts);
-            LOG.warn("Dead letter {}: {} via {} after {} attempt(s): {}", id, fields.action(), account, attempts, result.runText());
+            LOG.warn("Dead letter {}: {} via {} after {} attempt(s): {} (caller {})", id, fields.action(), account, attempts,
+                    result.runText(), action.caller());
         }
     }
 
-    /** A dead letter from elsewhere (the outbox after a crash); returns its id. */
-    public String insert(String action, String account, String fieldsJson, String tokenEncrypted, String error, int status,
+    /** A dead letter from elsewhere (the outbox), of the caller that sent the action; returns its id. */
+    public String insert(String caller, String action, String account, String fieldsJson, String tokenEncrypted, String error, int status,
             int attempts) throws SQLException {
         try (Connection c = db.getConnection()) {
-            String id = insert(c, action, account, fieldsJson, tokenEncrypted, error, status, attempts);
-            LOG.warn("Dead letter {}: {} via {}: {}", id, action, account, error);
+            String id = insert(c, caller, action, account, fieldsJson, tokenEncrypted, error, status, attempts);
+            LOG.warn("Dead letter {}: {} via {}: {} (caller {})", id, action, account, error, caller);
             return id;
         }
     }
 
-    private static String insert(Connection c, String action, String account, String fieldsJson, String tokenEncrypted,
+    private static String insert(Connection c, String caller, String action, String account, String fieldsJson, String tokenEncrypted,
             String error, int status, int attempts) throws SQLException {
         String id = UUID.randomUUID().toString();
         Timestamp now = Timestamp.from(Instant.now());
         try (PreparedStatement s = c.prepareStatement("INSERT INTO dead_letters (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?)")) {
             s.setString(1, id);
-            s.setString(2, action);
-            s.setString(3, truncate(account));
-            s.setString(4, fieldsJson);
-            s.setString(5, tokenEncrypted);
-            s.setString(6, truncate(error));
-            s.setInt(7, status);
-            s.setInt(8, attempts);
-            s.setTimestamp(9, now);
+            s.setString(2, caller);
+            s.setString(3, action);
+            s.setString(4, truncate(account));
+            s.setString(5, fieldsJson);
+            s.setString(6, tokenEncrypted);
+            s.setString(7, truncate(error));
+            s.setInt(8, status);
+            s.setInt(9, attempts);
             s.setTimestamp(10, now);
+            s.setTimestamp(11, now);
             s.executeUpdate();
         }
         return id;
     }
 
     /**
-     * Before a replay: claims the letter and puts the stored action as the body (token decrypted);
-     * 404 when there is no such letter, 409 with its state when it is resolved or being replayed.
+     * Before a replay: claims the letter and puts the stored action as the body (token decrypted),
+     * as its own caller's; 404 when there is no such letter (or it is another caller's), 409 with its
+     * state when it is resolved or being replayed, or when no key decrypts its token.
      */
     public void prepareReplay(Exchange exchange) throws SQLException, JsonProcessingException {
         String id = exchange.getMessage().getHeader("id", String.class);
-        boolean claimed = claim(id);
-        Map<String, Object> row = find(id);
+        String onlyOf = onlyOf(exchange);
+        boolean claimed = claim(id, onlyOf);
+        Map<String, Object> row = find(id, onlyOf);
         if (row == null) {
             JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
             exchange.setRouteStop(true);
@@ -163,28 +176,49 @@ public class DeadLetters {
             if (row.get("token_encrypted") != null) {
                 fields.put("access_token", secrets.decrypt((String) row.get("token_encrypted")));
             }
+        } catch (UndecryptableSecretException e) {
+            // a key change without wati.secret-key.previous: the operator can fix it, the letter stays replayable
+            reopen(id, null);
+            LOG.warn("Dead letter {} not replayed: {}", id, e.getMessage());
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("error", e.getMessage());
+            answer.put("dead_letter", record(find(id, onlyOf)));
+            JsonAnswer.send(exchange, 409, answer);
+            exchange.setRouteStop(true);
+            return;
         } catch (JsonProcessingException | RuntimeException e) {
             // nothing was sent: the letter stays replayable
             reopen(id, null);
             throw e;
         }
+        String caller = (String) row.get("caller");
+        LOG.info("Dead letter {} replayed by {} as its caller {}", id, owners.caller(exchange), caller);
         Message message = exchange.getMessage();
         message.removeHeaders("*");
+        // the action runs as the letter's caller: its log lines, and a new failure, are that caller's
+        message.setHeader(ApiKeyAuthentication.CALLER_HEADER, caller);
         message.setBody(fields);
         exchange.setVariable(REPLAY_OF, id);
     }
 
-    /** Open, or claimed longer ago than the replay timeout (its instance died mid-replay): now replaying, by this caller only. */
-    private boolean claim(String id) throws SQLException {
+    /**
+     * Open, or claimed longer ago than the replay timeout (its instance died mid-replay): now replaying, by this
+     * request only; only a letter of {@code onlyOf} unless that is null.
+     */
+    private boolean claim(String id, String onlyOf) throws SQLException {
         if (id == null) {
             return false;
         }
         Instant now = Instant.now();
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE dead_letters SET status = 'replaying', "
-                + "updated_at = ? WHERE id = ? AND (status = 'open' OR (status = 'replaying' AND updated_at < ?))")) {
+                + "updated_at = ? WHERE id = ? AND (status = 'open' OR (status = 'replaying' AND updated_at < ?))"
+                + (onlyOf == null ? "" : " AND caller = ?"))) {
             s.setTimestamp(1, Timestamp.from(now));
             s.setString(2, id);
             s.setTimestamp(3, Timestamp.from(now.minus(replayTimeout)));
+            if (onlyOf != null) {
+                s.setString(4, onlyOf);
+            }
             return s.executeUpdate() == 1;
         }
     }
@@ -222,13 +256,14 @@ public class DeadLetters {
             reopen(id, result);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("dead_letter", record(find(id)));
+        // checked when the replay claimed it (the headers are the letter's caller's by now)
+        answer.put("dead_letter", record(find(id, null)));
         answer.put("result", result.variables());
         JsonAnswer.send(exchange, result.httpStatus(), answer);
     }
 
     public void one(Exchange exchange) throws SQLException, JsonProcessingException {
-        Map<String, Object> row = find(exchange.getMessage().getHeader("id", String.class));
+        Map<String, Object> row = find(exchange.getMessage().getHeader("id", String.class), onlyOf(exchange));
         if (row == null) {
             JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
         } else {
@@ -237,8 +272,13 @@ public class DeadLetters {
     }
 
     public void delete(Exchange exchange) throws SQLException, JsonProcessingException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("DELETE FROM dead_letters WHERE id = ?")) {
+        String onlyOf = onlyOf(exchange);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("DELETE FROM dead_letters WHERE id = ?"
+                + (onlyOf == null ? "" : " AND caller = ?"))) {
             s.setString(1, exchange.getMessage().getHeader("id", String.class));
+            if (onlyOf != null) {
+                s.setString(2, onlyOf);
+            }
             if (s.executeUpdate() == 0) {
                 JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
                 return;
@@ -247,7 +287,7 @@ public class DeadLetters {
         JsonAnswer.send(exchange, 200, Map.of("deleted", exchange.getMessage().getHeader("id", String.class)));
     }
 
-    /** GET /api/v1/dead-letters?action=&account=&status=&page=&size= (newest first). */
+    /** GET /api/v1/dead-letters?action=&account=&status=&page=&size= (newest first): the caller's own, or all for an admin. */
     public void list(Exchange exchange) throws SQLException, JsonProcessingException {
         Message in = exchange.getMessage();
         int page = intParam(in.getHeader("page", String.class), 0);
@@ -258,6 +298,11 @@ public class DeadLetters {
         }
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM dead_letters WHERE 1 = 1");
         List<String> args = new ArrayList<>();
+        String onlyOf = onlyOf(exchange);
+        if (onlyOf != null) {
+            sql.append(" AND caller = ?");
+            args.add(onlyOf);
+        }
         for (String filter : new String[] {"action", "account", "status"}) {
             String value = in.getHeader(filter, String.class);
             if (value != null && !value.isBlank()) {
@@ -283,12 +328,22 @@ public class DeadLetters {
         JsonAnswer.send(exchange, 200, Map.of("page", page, "size", size, "dead_letters", letters));
     }
 
-    private Map<String, Object> find(String id) throws SQLException {
+    /** The caller whose letters this request may touch; null when it sees every caller's. */
+    private String onlyOf(Exchange exchange) {
+        return owners.seesAll(exchange) ? null : owners.caller(exchange);
+    }
+
+    /** The letter, if it is {@code onlyOf}'s (any caller's when null). */
+    private Map<String, Object> find(String id, String onlyOf) throws SQLException {
         if (id == null) {
             return null;
         }
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM dead_letters WHERE id = ?")) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM dead_letters WHERE id = ?"
+                + (onlyOf == null ? "" : " AND caller = ?"))) {
             s.setString(1, id);
+            if (onlyOf != null) {
+                s.setString(2, onlyOf);
+            }
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? row(rs) : null;
             }
@@ -309,6 +364,7 @@ public class DeadLetters {
     private Map<String, Object> record(Map<String, Object> row) throws JsonProcessingException {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("id", row.get("id"));
+        record.put("caller", row.get("caller"));
         record.put("action", row.get("action"));
         record.put("account", row.get("account"));
         record.put("fields", mapper.readTree((String) row.get("fields_json")));

@@ -23,7 +23,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionFields;
 import io.waticamel.action.TaskResult;
 import io.waticamel.files.UrlGuard;
+import io.waticamel.security.ApiKeyAuthentication;
+import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretBox;
+import io.waticamel.security.UndecryptableSecretException;
 import io.waticamel.pipeline.Action;
 import io.waticamel.http.JsonAnswer;
 import org.apache.camel.Exchange;
@@ -38,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code sending} just before WATI is called; after a crash such a row becomes a dead letter instead
  * of being sent again (nothing accepted is lost, nothing is sent twice), while rows that were only
  * claimed go back to the queue.
+ * <p>
+ * An action belongs to the API key that sent it ({@code caller}): it is sent as that caller's, and
+ * another key asking for its state gets 404 (the keys of wati.api-admins see all).
  */
 public class Outbox {
 
@@ -53,10 +59,11 @@ public class Outbox {
     private final String instanceId;
     private final Duration lease;
     private final int batchSize;
+    private final RecordOwners owners;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public Outbox(DataSource db, SecretBox secrets, DeadLetters deadLetters,
-            UrlGuard callbackGuard, Notifications notifications, String instanceId, Duration lease, int batchSize) {
+    public Outbox(DataSource db, SecretBox secrets, DeadLetters deadLetters, UrlGuard callbackGuard, Notifications notifications,
+            String instanceId, Duration lease, int batchSize, RecordOwners owners) {
         this.db = db;
         this.secrets = secrets;
         this.deadLetters = deadLetters;
@@ -65,6 +72,7 @@ public class Outbox {
         this.instanceId = instanceId;
         this.lease = lease;
         this.batchSize = batchSize;
+        this.owners = owners;
     }
 
     /** {@code Prefer: respond-async}, or {@code "async": true} in the body. */
@@ -83,7 +91,8 @@ public class Outbox {
      * synchronous one is before it calls out (post-action); only the callback_url is checked here.
      */
     public void accept(Exchange exchange) throws Exception {
-        ActionFields fields = Action.of(exchange).fields();
+        Action action = Action.of(exchange);
+        ActionFields fields = action.fields();
         String callback = fields.get("callback_url");
         if (callback != null) {
             callbackGuard.check("callback_url", callback.strip());
@@ -93,15 +102,16 @@ public class Outbox {
         kept.remove("async");
         String id = UUID.randomUUID().toString();
         Timestamp now = Timestamp.from(Instant.now());
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO outbox (id, action, "
-                + "fields_json, token_encrypted, callback_url, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)")) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO outbox (id, caller, action, "
+                + "fields_json, token_encrypted, callback_url, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)")) {
             s.setString(1, id);
-            s.setString(2, fields.action());
-            s.setString(3, mapper.writeValueAsString(kept));
-            s.setString(4, token == null || token.isBlank() ? null : secrets.encrypt(token));
-            s.setString(5, callback == null ? null : callback.strip());
-            s.setTimestamp(6, now);
+            s.setString(2, action.caller());
+            s.setString(3, fields.action());
+            s.setString(4, mapper.writeValueAsString(kept));
+            s.setString(5, token == null || token.isBlank() ? null : secrets.encrypt(token));
+            s.setString(6, callback == null ? null : callback.strip());
             s.setTimestamp(7, now);
+            s.setTimestamp(8, now);
             s.executeUpdate();
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -142,27 +152,62 @@ public class Outbox {
         }
     }
 
-    /** Worker: the claimed action's fields (token decrypted) as the body for wati-action. */
+    /**
+     * Worker: the claimed action's fields (token decrypted) as the body for wati-action, sent as its
+     * caller's. An action whose token no key decrypts cannot be sent: it becomes a dead letter (the
+     * token kept, so adding its key to wati.secret-key.previous makes it replayable) and the body null.
+     */
     public void prepare(Exchange exchange) throws Exception {
         String id = exchange.getMessage().getBody(String.class);
-        Map<String, Object> fields;
+        String fieldsJson;
         String tokenEncrypted;
+        String caller;
+        String action;
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT fields_json, token_encrypted FROM outbox WHERE id = ?")) {
+                "SELECT fields_json, token_encrypted, caller, action FROM outbox WHERE id = ?")) {
             s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                fields = new LinkedHashMap<>(mapper.readValue(rs.getString(1), new TypeReference<Map<String, Object>>() {
-                }));
+                fieldsJson = rs.getString(1);
                 tokenEncrypted = rs.getString(2);
+                caller = rs.getString(3);
+                action = rs.getString(4);
             }
         }
+        Map<String, Object> fields = new LinkedHashMap<>(mapper.readValue(fieldsJson, new TypeReference<Map<String, Object>>() {
+        }));
+        exchange.getMessage().removeHeaders("*");
         if (tokenEncrypted != null) {
-            fields.put("access_token", secrets.decrypt(tokenEncrypted));
+            try {
+                fields.put("access_token", secrets.decrypt(tokenEncrypted));
+            } catch (UndecryptableSecretException e) {
+                undecryptable(id, caller, action, fieldsJson, tokenEncrypted, e);
+                exchange.getMessage().setBody(null);
+                return;
+            }
         }
         exchange.setVariable(VARIABLE, id);
-        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(ApiKeyAuthentication.CALLER_HEADER, caller);
         exchange.getMessage().setBody(fields);
+    }
+
+    /** The row is dead, with the reason as its result (409), and kept as a dead letter of its caller. */
+    private void undecryptable(String id, String caller, String action, String fieldsJson, String tokenEncrypted,
+            UndecryptableSecretException e) throws Exception {
+        String taskId = new ActionFields(mapper.readValue(fieldsJson, new TypeReference<Map<String, String>>() {
+        })).taskId();
+        TaskResult result = new TaskResult(taskId, false, e.getMessage(), null, 409);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE outbox SET state = 'dead', "
+                + "result_status = ?, result_json = ?, updated_at = ? WHERE id = ? AND state = 'claimed'")) {
+            s.setInt(1, result.httpStatus());
+            s.setString(2, mapper.writeValueAsString(result.variables()));
+            s.setTimestamp(3, Timestamp.from(Instant.now()));
+            s.setString(4, id);
+            if (s.executeUpdate() == 1) {
+                deadLetters.insert(caller, action, "outbox", fieldsJson, tokenEncrypted, "Async action " + id + " not sent: "
+                        + e.getMessage(), result.httpStatus(), 0);
+            }
+        }
     }
 
     /** In wati-http, just before WATI is called: from here on a crash means "outcome unknown". */
@@ -229,12 +274,12 @@ public class Outbox {
                 recovered += s.executeUpdate();
             }
             List<String[]> unknown = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, action, fields_json, token_encrypted FROM outbox "
+            try (PreparedStatement s = c.prepareStatement("SELECT id, action, fields_json, token_encrypted, caller FROM outbox "
                     + "WHERE state = 'sending' AND " + condition)) {
                 bindCondition(s, atStart);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        unknown.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                        unknown.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
                     }
                 }
             }
@@ -243,7 +288,7 @@ public class Outbox {
                     s.setTimestamp(1, Timestamp.from(Instant.now()));
                     s.setString(2, row[0]);
                     if (s.executeUpdate() == 1) {
-                        deadLetters.insert(row[1], "outbox", row[2], row[3],
+                        deadLetters.insert(row[4], row[1], "outbox", row[2], row[3],
                                 "Outcome unknown: the runtime stopped while sending async action " + row[0]
                                         + "; check WATI before replaying", 502, 1);
                         recovered++;
@@ -265,12 +310,17 @@ public class Outbox {
         }
     }
 
-    /** GET /api/v1/actions/{id}: state, and once done the three task variables. */
+    /** GET /api/v1/actions/{id}: state, and once done the three task variables; another caller's action is not found. */
     public void status(Exchange exchange) throws Exception {
         String id = exchange.getMessage().getHeader("id", String.class);
+        boolean seesAll = owners.seesAll(exchange);
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT id, action, state, result_status, result_json, created_at, updated_at FROM outbox WHERE id = ?")) {
+                "SELECT id, caller, action, state, result_status, result_json, created_at, updated_at FROM outbox WHERE id = ?"
+                        + (seesAll ? "" : " AND caller = ?"))) {
             s.setString(1, id);
+            if (!seesAll) {
+                s.setString(2, owners.caller(exchange));
+            }
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     JsonAnswer.send(exchange, 404, Map.of("error", "No action with this id"));
@@ -278,6 +328,7 @@ public class Outbox {
                 }
                 Map<String, Object> answer = new LinkedHashMap<>();
                 answer.put("action_id", rs.getString("id"));
+                answer.put("caller", rs.getString("caller"));
                 answer.put("wati_action", rs.getString("action"));
                 answer.put("state", rs.getString("state"));
                 answer.put("http_status", rs.getObject("result_status"));

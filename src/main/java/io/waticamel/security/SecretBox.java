@@ -7,8 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
 
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -20,24 +24,62 @@ import org.slf4j.LoggerFactory;
  * Encrypts what must be stored but never in clear (access tokens in dead letters and the outbox):
  * AES-256-GCM with the key {@code wati.secret-key} (base64, 32 bytes), or a key generated on first
  * start into the data folder (owner-only), like the API key.
+ * <p>
+ * Rotation: the keys of {@code wati.secret-key.previous} only decrypt. What one of them opens can
+ * be sealed again with the current key ({@link #resealed}); what none opens is an
+ * {@link UndecryptableSecretException}, which names the setting that would open it.
  */
 public final class SecretBox {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecretBox.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private final SecretKeySpec key;
+    private final List<SecretKeySpec> previous;
 
-    public SecretBox(byte[] key) {
-        if (key.length != 32) {
-            throw new IllegalArgumentException("wati.secret-key must be 32 bytes, base64-encoded");
-        }
-        this.key = new SecretKeySpec(key, "AES");
+    public SecretBox(byte[] key, List<byte[]> previous) {
+        this.key = aesKey(key, "wati.secret-key");
+        this.previous = previous.stream().map(k -> aesKey(k, "each key of wati.secret-key.previous")).toList();
     }
 
-    public static SecretBox configuredOrGenerated(String configured, Path keyFile) throws IOException {
+    private static SecretKeySpec aesKey(byte[] key, String setting) {
+        if (key.length != 32) {
+            throw new IllegalArgumentException(setting + " must be 32 bytes, base64-encoded");
+        }
+        return new SecretKeySpec(key, "AES");
+    }
+
+    /**
+     * The configured key (or the generated one in {@code keyFile}), and the older keys of
+     * {@code previousKeys}, a comma list of base64 keys (may be empty).
+     */
+    public static SecretBox configuredOrGenerated(String configured, String previousKeys, Path keyFile) throws IOException {
+        return new SecretBox(currentKey(configured, keyFile), previousKeys(previousKeys));
+    }
+
+    private static List<byte[]> previousKeys(String commaList) {
+        List<byte[]> keys = new ArrayList<>();
+        for (String key : commaList == null ? new String[0] : commaList.split(",")) {
+            if (!key.isBlank()) {
+                SecretMasking.register(key);
+                keys.add(base64(key, "wati.secret-key.previous"));
+            }
+        }
+        return keys;
+    }
+
+    private static byte[] base64(String key, String setting) {
+        try {
+            return Base64.getDecoder().decode(key.strip());
+        } catch (IllegalArgumentException e) {
+            // the decoder's message quotes the offending character: not logged, the setting is named instead
+            throw new IllegalArgumentException(setting + " must be base64 of 32 bytes");
+        }
+    }
+
+    private static byte[] currentKey(String configured, Path keyFile) throws IOException {
         if (configured != null && !configured.isBlank()) {
             SecretMasking.register(configured);
-            return new SecretBox(Base64.getDecoder().decode(configured.strip()));
+            return base64(configured, "wati.secret-key");
         }
         if (!Files.exists(keyFile)) {
             Files.createDirectories(keyFile.toAbsolutePath().getParent());
@@ -50,7 +92,7 @@ public final class SecretBox {
         }
         String key = Files.readString(keyFile, StandardCharsets.UTF_8).strip();
         SecretMasking.register(key);
-        return new SecretBox(Base64.getDecoder().decode(key));
+        return base64(key, keyFile.toAbsolutePath().toString());
     }
 
     public String encrypt(String plain) {
@@ -69,14 +111,37 @@ public final class SecretBox {
         }
     }
 
+    /** The secret, opened with the current key or, failing that, a previous one. */
     public String decrypt(String sealed) {
+        Optional<String> plain = open(sealed, key);
+        for (int i = 0; plain.isEmpty() && i < previous.size(); i++) {
+            plain = open(sealed, previous.get(i));
+        }
+        return plain.orElseThrow(UndecryptableSecretException::new);
+    }
+
+    /**
+     * The secret sealed again with the current key when only a previous key opens it; empty when
+     * the current key already does.
+     */
+    public Optional<String> resealed(String sealed) {
+        return open(sealed, key).isPresent() ? Optional.empty() : Optional.of(encrypt(decrypt(sealed)));
+    }
+
+    /** Empty when this key did not seal it (GCM's tag does not match) or it is no sealed secret at all. */
+    private static Optional<String> open(String sealed, SecretKeySpec key) {
         try {
             byte[] in = Base64.getDecoder().decode(sealed);
+            if (in.length < 12 + 16) {
+                return Optional.empty();
+            }
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, 12));
-            return new String(cipher.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("stored secret cannot be decrypted with this wati.secret-key", e);
+            return Optional.of(new String(cipher.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8));
+        } catch (AEADBadTagException | IllegalArgumentException notThisKey) {
+            return Optional.empty();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("decryption failed", e);
         }
     }
 }

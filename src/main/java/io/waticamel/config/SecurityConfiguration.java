@@ -2,18 +2,22 @@ package io.waticamel.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
+import io.waticamel.reliability.Idempotency;
 import io.waticamel.security.ApiKeyAuthentication;
 import io.waticamel.security.ApiKeyHttpServer;
 import io.waticamel.security.ApiKeys;
+import io.waticamel.security.ConnectionDeadlines;
+import io.waticamel.security.InboundConnections;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
-/** The API keys, checked by the embedded HTTP server itself for every path under /api. */
+/** The API keys, checked by the embedded HTTP server itself for every path under /api; its connections' deadlines. */
 public class SecurityConfiguration implements CamelConfiguration {
 
     /** Before the HTTP server starts: every path under /api needs a key (the key file is read or generated here, once). */
@@ -22,6 +26,12 @@ public class SecurityConfiguration implements CamelConfiguration {
         String dataDir = context.getPropertiesComponent().resolveProperty("wati.data.dir").orElse("data");
         ApiKeyHttpServer.install(context, new ApiKeyAuthentication(
                 ApiKeys.configuredOrGenerated(configuredKeys(context), Path.of(dataDir, "api-key"))));
+        InboundConnections.install(context, new ConnectionDeadlines.Limits(duration(context, "wati.api.idle-timeout"),
+                duration(context, "wati.api.request-head-timeout"), duration(context, "wati.api.request-body-timeout")));
+    }
+
+    private static Duration duration(CamelContext context, String key) {
+        return Idempotency.duration(context.resolvePropertyPlaceholders("{{" + key + "}}"));
     }
 
     /** wati.api-key (named "default") and every wati.api-keys.<name>, from the file, -D or the environment. */

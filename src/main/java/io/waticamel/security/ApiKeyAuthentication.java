@@ -75,13 +75,17 @@ public class ApiKeyAuthentication implements AuthenticationHandler {
         return p.equals(PROTECTED_PATH) || p.startsWith(PROTECTED_PATH + "/");
     }
 
-    /** Any query parameter named like the key, however it is percent-encoded. */
+    /**
+     * Any query parameter named like the key, however it is percent-encoded or capitalised. Vert.x
+     * (and so platform-http, which makes each parameter a header) splits the query at ';' as well as
+     * at '&': so does this.
+     */
     static boolean keyInQuery(RoutingContext ctx) {
         String query = ctx.request().query();
         if (query == null || query.isEmpty()) {
             return false;
         }
-        for (String pair : query.split("&")) {
+        for (String pair : query.split("[&;]")) {
             String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
             String decoded;
             try {

@@ -540,6 +540,28 @@ class HostileInputTest {
         assertThat(wati.requests()).as("requests that reached the WATI double").isEmpty();
     }
 
+    /** Health answers anyone (load balancers send no key), but without the key only UP or DOWN, whatever the query asks. */
+    @Order(1)
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"/observe/health?exposureLevel=full", "/observe/health?exposureLevel=full&stackTrace=true&data=true",
+        "/observe/health/live?exposureLevel=full", "/observe/health/ready?exposureLevel=full", "/observe/health/?exposureLevel=full"})
+    void healthDetailNeedsTheApiKey(String path) throws Exception {
+        for (String key : new String[] {null, RunningRuntime.API_KEY + "x"}) {
+            HttpRequest.Builder anonymous = HttpRequest.newBuilder(URI.create(lenient.url(path))).timeout(Duration.ofSeconds(30));
+            if (key != null) {
+                anonymous.header("X-API-Key", key);
+            }
+            RunningRuntime.Response health = lenient.send(anonymous.build());
+
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.json()).as("X-API-Key %s: %s", key, health.body()).isEqualTo(mapper.readTree("{\"status\":\"UP\"}"));
+        }
+        RunningRuntime.Response detail = lenient.send(HttpRequest.newBuilder(URI.create(lenient.url(path)))
+                .header("X-API-Key", RunningRuntime.API_KEY).timeout(Duration.ofSeconds(30)).build());
+        assertThat(detail.status()).isEqualTo(200);
+        assertThat(detail.json().has("checks")).as("with the key, the detail asked for: %s", detail.body()).isTrue();
+    }
+
     List<String> received() {
         return wati.requests().stream().map(r -> r.method() + " " + r.rawPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery()))
                 .toList();

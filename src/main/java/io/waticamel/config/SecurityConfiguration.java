@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.waticamel.reliability.Idempotency;
+import io.waticamel.security.AnonymousHealth;
 import io.waticamel.security.ApiKeyAuthentication;
 import io.waticamel.security.ApiKeyHttpServer;
 import io.waticamel.security.ApiKeys;
@@ -24,12 +25,15 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     private static final String NAMED_KEYS = "wati.api-keys.";
 
-    /** Before the HTTP server starts: every path under /api needs a key (the key file is read or generated here, once). */
+    /**
+     * Before the HTTP server starts: every path under /api needs a key, health detail too (the key
+     * file is read or generated here, once).
+     */
     @Override
     public void configure(CamelContext context) throws IOException {
         String dataDir = context.getPropertiesComponent().resolveProperty("wati.data.dir").orElse("data");
-        ApiKeyHttpServer.install(context, new ApiKeyAuthentication(
-                ApiKeys.configuredOrGenerated(configuredKeys(context), Path.of(dataDir, "api-key"))));
+        ApiKeys keys = ApiKeys.configuredOrGenerated(configuredKeys(context), Path.of(dataDir, "api-key"));
+        ApiKeyHttpServer.install(context, new ApiKeyAuthentication(keys), new AnonymousHealth(keys));
         InboundConnections.install(context, new ConnectionDeadlines.Limits(duration(context, "wati.api.idle-timeout"),
                 duration(context, "wati.api.request-head-timeout"), duration(context, "wati.api.request-body-timeout")));
     }

@@ -377,6 +377,23 @@ class PackagedRuntimeIT {
                 .doesNotContain("erp-key-from-the-environment");
     }
 
+    /** A first start in an empty folder, as packaged (./data, H2 in it, a generated API key): nothing on disk is open to others. */
+    @Test
+    void aFirstStartLeavesNothingOnDiskOpenToOthers() throws Exception {
+        int port = RunningRuntime.freePort();
+        startJar(port, Map.of("WATI_API_KEY", ""));
+
+        Path data = workDir.resolve("data");
+        assertThat(permissions(data)).isEqualTo("rwx------");
+        for (String file : List.of("api-key", "secret-key", "wati-camel.mv.db")) {
+            assertThat(permissions(data.resolve(file))).as(file).isEqualTo("rw-------");
+        }
+    }
+
+    static String permissions(Path path) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
     /** However the port is set (-D here, with HTTP_PORT naming another), the API and health move together. */
     @Test
     void healthMovesWithTheApiPort() throws Exception {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.waticamel.config.ActionPipelineConfiguration;
+import io.waticamel.config.DataFolder;
 import io.waticamel.config.MediaConfiguration;
 import io.waticamel.config.OutboundConfiguration;
 import io.waticamel.config.RoutesConfiguration;
@@ -30,11 +31,13 @@ public final class WatiCamelApplication {
     }
 
     /**
-     * Camel Main with the runtime's configurations named, not found by scanning the 50 MB jar for
-     * them (scanning cost about a second of every start).
+     * Camel Main with the data folder made owner-only before anything else, and the runtime's
+     * configurations named, not found by scanning the 50 MB jar for them (scanning cost about a
+     * second of every start).
      */
     public static Main newMain() {
         Main main = new Main();
+        main.addMainListener(new DataFolder());
         for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
                 StorageConfiguration.class, MediaConfiguration.class, ActionPipelineConfiguration.class)) {
             main.configure().addConfiguration(configuration);

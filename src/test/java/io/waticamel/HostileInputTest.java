@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Hostile requests over the running runtime's HTTP API. Every one must be refused with a 4xx and
@@ -522,6 +523,43 @@ class HostileInputTest {
         assertThat(wati.requests()).as("requests that reached the WATI double: %s", received()).isEmpty();
         assertThat(files.requests()).as("requests that reached the local file host").hasSize(c.fileHostHits());
         assertThat(proxied).as("requests that reached the public host (via the local proxy)").hasSize(c.proxyHits());
+    }
+
+    /** A query parameter named like the key, with the right key in the header as well: refused however the name is written. */
+    @Order(1)
+    @ParameterizedTest(name = "[{index}] ?{0}=<key>")
+    @ValueSource(strings = {"X-API-Key", "x-api-key", "X-API-K%65y", "%58-%41%50%49-%4b%45%59", "X-API-Key+", "X-API-Key%20",
+        "task_id=1;X-API-Key", "task_id=1&X-API-K%65y"})
+    void apiKeyNamedInTheQueryIsRefused(String name) throws Exception {
+        RunningRuntime.Response response = lenient.send(HttpRequest.newBuilder(URI.create(lenient.url("/api/v1/actions?" + name + "="
+                + RunningRuntime.API_KEY))).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("X-API-Key", RunningRuntime.API_KEY).POST(HttpRequest.BodyPublishers.ofString(with("send_session_message"))).build());
+
+        assertThat(response.status()).as(response.body()).isEqualTo(401);
+        assertThat(response.runText()).startsWith(UNAUTHORIZED);
+        assertThat(wati.requests()).as("requests that reached the WATI double").isEmpty();
+    }
+
+    /** Health answers anyone (load balancers send no key), but without the key only UP or DOWN, whatever the query asks. */
+    @Order(1)
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"/observe/health?exposureLevel=full", "/observe/health?exposureLevel=full&stackTrace=true&data=true",
+        "/observe/health/live?exposureLevel=full", "/observe/health/ready?exposureLevel=full", "/observe/health/?exposureLevel=full"})
+    void healthDetailNeedsTheApiKey(String path) throws Exception {
+        for (String key : new String[] {null, RunningRuntime.API_KEY + "x"}) {
+            HttpRequest.Builder anonymous = HttpRequest.newBuilder(URI.create(lenient.url(path))).timeout(Duration.ofSeconds(30));
+            if (key != null) {
+                anonymous.header("X-API-Key", key);
+            }
+            RunningRuntime.Response health = lenient.send(anonymous.build());
+
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.json()).as("X-API-Key %s: %s", key, health.body()).isEqualTo(mapper.readTree("{\"status\":\"UP\"}"));
+        }
+        RunningRuntime.Response detail = lenient.send(HttpRequest.newBuilder(URI.create(lenient.url(path)))
+                .header("X-API-Key", RunningRuntime.API_KEY).timeout(Duration.ofSeconds(30)).build());
+        assertThat(detail.status()).isEqualTo(200);
+        assertThat(detail.json().has("checks")).as("with the key, the detail asked for: %s", detail.body()).isTrue();
     }
 
     List<String> received() {

@@ -362,6 +362,38 @@ class PackagedRuntimeIT {
                 .contains(old.resolve("actions-api.camel.yaml").toString());
     }
 
+    /** Named API keys given on the command line (-D before -jar) and in the environment both open the API; neither is logged. */
+    @Test
+    void namedApiKeysWorkFromTheCommandLineAndTheEnvironment() throws Exception {
+        int port = RunningRuntime.freePort();
+        startJar(port, Map.of("WATI_API_KEYS_ERP", "erp-key-from-the-environment"), "-Dwati.api-keys.crm=crm-key-from-the-command-line");
+
+        for (String key : List.of("crm-key-from-the-command-line", "erp-key-from-the-environment", "it-key-123456", "wrong-key")) {
+            HttpResponse<String> letters = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/dead-letters"))
+                    .header("X-API-Key", key).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(letters.statusCode()).as("X-API-Key %s: %s", key, letters.body()).isEqualTo(key.equals("wrong-key") ? 401 : 200);
+        }
+        assertThat(Files.readString(workDir.resolve("runtime-0.log"))).doesNotContain("crm-key-from-the-command-line")
+                .doesNotContain("erp-key-from-the-environment");
+    }
+
+    /** A first start in an empty folder, as packaged (./data, H2 in it, a generated API key): nothing on disk is open to others. */
+    @Test
+    void aFirstStartLeavesNothingOnDiskOpenToOthers() throws Exception {
+        int port = RunningRuntime.freePort();
+        startJar(port, Map.of("WATI_API_KEY", ""));
+
+        Path data = workDir.resolve("data");
+        assertThat(permissions(data)).isEqualTo("rwx------");
+        for (String file : List.of("api-key", "secret-key", "wati-camel.mv.db")) {
+            assertThat(permissions(data.resolve(file))).as(file).isEqualTo("rw-------");
+        }
+    }
+
+    static String permissions(Path path) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
     /** However the port is set (-D here, with HTTP_PORT naming another), the API and health move together. */
     @Test
     void healthMovesWithTheApiPort() throws Exception {

@@ -1,12 +1,17 @@
 package io.waticamel.config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.waticamel.security.OwnerOnlyFiles;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +46,7 @@ final class Database {
         if (h2) {
             refuseWriteDelay(url);
             config.setConnectionInitSql("SET WRITE_DELAY 0");
+            h2File(url).ifPresent(Database::ownerOnly);
         }
         HikariDataSource dataSource;
         try {
@@ -64,6 +70,47 @@ final class Database {
 
     static boolean isH2(String url) {
         return url != null && url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length());
+    }
+
+    /**
+     * The file of an embedded H2 database, as H2 names it ({@code jdbc:h2:file:./data/wati-camel},
+     * {@code jdbc:h2:/var/lib/wati/db}, {@code jdbc:h2:~/db}, plus ".mv.db"); none for in-memory and
+     * server URLs ({@code mem:}, {@code tcp:}, {@code ssl:}) or H2's other file systems ({@code zip:},
+     * {@code nio:}, ...), whose files are not the runtime's to create.
+     */
+    static Optional<Path> h2File(String url) {
+        String name = url.substring("jdbc:h2:".length()).split(";", 2)[0];
+        if (name.regionMatches(true, 0, "file:", 0, "file:".length())) {
+            name = name.substring("file:".length());
+        } else if (name.matches("(?s)[A-Za-z]{2,}:.*")) {
+            return Optional.empty();
+        }
+        if (name.startsWith("~")) {
+            name = System.getProperty("user.home") + name.substring(1);
+        } else if (!Path.of(name).isAbsolute() && !name.startsWith("./") && !name.startsWith("../")) {
+            // implicitly relative ("jdbc:h2:data/db"): H2 refuses it, so nothing is created for it
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(name + ".mv.db"));
+    }
+
+    /**
+     * The database holds plain numbers and message texts: its file is created owner-only before H2
+     * opens it (H2 would create it readable by others), an existing one open to others is made
+     * owner-only. Inside wati.data.dir the folder already keeps others out; elsewhere H2 also writes
+     * its trace and temporary files beside the database, so a folder open to others is warned about.
+     */
+    private static void ownerOnly(Path file) {
+        try {
+            OwnerOnlyFiles.file(file);
+            Path folder = file.toAbsolutePath().getParent();
+            if (OwnerOnlyFiles.openToOthers(folder)) {
+                LOG.warn("The H2 database's folder {} is open to others: H2 writes trace and temporary files there with the "
+                        + "process's default permissions. Make it owner-only (chmod 700) or keep the database in wati.data.dir", folder);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot make the H2 database " + file.toAbsolutePath() + " owner-only", e);
+        }
     }
 
     /** A URL that asks H2 to delay commits contradicts what the runtime promises: refused, not silently overridden. */

@@ -2,32 +2,46 @@ package io.waticamel.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
+import io.waticamel.reliability.Idempotency;
+import io.waticamel.security.AnonymousHealth;
 import io.waticamel.security.ApiKeyAuthentication;
 import io.waticamel.security.ApiKeyHttpServer;
 import io.waticamel.security.ApiKeys;
+import io.waticamel.security.ConnectionDeadlines;
+import io.waticamel.security.InboundConnections;
 import io.waticamel.security.RecordOwners;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.PropertiesComponent;
 
-/** The API keys, checked by the embedded HTTP server itself for every path under /api. */
+/** The API keys, checked by the embedded HTTP server itself for every path under /api; its connections' deadlines. */
 public class SecurityConfiguration implements CamelConfiguration {
+
+    private static final String NAMED_KEYS = "wati.api-keys.";
 
     /** Made once: Camel Main calls a factory method twice, and it logs a misspelt admin name. */
     private RecordOwners recordOwners;
 
-    /** Before the HTTP server starts: every path under /api needs a key (the key file is read or generated here, once). */
+    /**
+     * Before the HTTP server starts: every path under /api needs a key, health detail too (the key
+     * file is read or generated here, once).
+     */
     @Override
     public void configure(CamelContext context) throws IOException {
         String dataDir = context.getPropertiesComponent().resolveProperty("wati.data.dir").orElse("data");
-        ApiKeyHttpServer.install(context, new ApiKeyAuthentication(
-                ApiKeys.configuredOrGenerated(configuredKeys(context), Path.of(dataDir, "api-key"))));
+        ApiKeys keys = ApiKeys.configuredOrGenerated(configuredKeys(context), Path.of(dataDir, "api-key"));
+        ApiKeyHttpServer.install(context, new ApiKeyAuthentication(keys), new AnonymousHealth(keys));
+        InboundConnections.install(context, new ConnectionDeadlines.Limits(duration(context, "wati.api.idle-timeout"),
+                duration(context, "wati.api.request-head-timeout"), duration(context, "wati.api.request-body-timeout")));
     }
 
     /** Whose dead letters, async actions and files a key sees: its own, or all for the keys of wati.api-admins. */
@@ -41,23 +55,27 @@ public class SecurityConfiguration implements CamelConfiguration {
         return recordOwners;
     }
 
-    /** wati.api-key (named "default") and every wati.api-keys.<name>, from the file, -D or the environment. */
+    private static Duration duration(CamelContext context, String key) {
+        return Idempotency.duration(context.resolvePropertyPlaceholders("{{" + key + "}}"));
+    }
+
+    /**
+     * wati.api-key (named "default") and every wati.api-keys.<name> named in the properties file, by
+     * -D or in the environment (WATI_API_KEYS_<NAME>, the name in lower case), each valued as Camel
+     * resolves any key: -D beats the environment, which beats the file.
+     */
     static Map<String, String> configuredKeys(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Set<String> names = new TreeSet<>();
+        // the Properties Camel loads keep their entries to themselves: forEach() sees none of them
+        properties.loadProperties(k -> k.startsWith(NAMED_KEYS)).stringPropertyNames().forEach(k -> names.add(k.substring(NAMED_KEYS.length())));
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(NAMED_KEYS))
+                .forEach(k -> names.add(k.substring(NAMED_KEYS.length())));
+        System.getenv().keySet().stream().filter(k -> k.startsWith("WATI_API_KEYS_"))
+                .forEach(k -> names.add(k.substring("WATI_API_KEYS_".length()).toLowerCase(Locale.ROOT)));
         Map<String, String> configured = new LinkedHashMap<>();
-        context.getPropertiesComponent().resolveProperty("wati.api-key").ifPresent(k -> configured.put("default", k));
-        Properties named = context.getPropertiesComponent().loadProperties(k -> k.startsWith("wati.api-keys."));
-        named.forEach((k, v) -> configured.put(k.toString().substring("wati.api-keys.".length()), v.toString()));
-        // environment variables beat the file, -D beats both (as for every other key)
-        System.getenv().forEach((k, v) -> {
-            if (k.startsWith("WATI_API_KEYS_")) {
-                configured.put(k.substring("WATI_API_KEYS_".length()).toLowerCase(Locale.ROOT), v);
-            }
-        });
-        System.getProperties().forEach((k, v) -> {
-            if (k.toString().startsWith("wati.api-keys.")) {
-                configured.put(k.toString().substring("wati.api-keys.".length()), v.toString());
-            }
-        });
+        properties.resolveProperty("wati.api-key").ifPresent(k -> configured.put("default", k));
+        names.forEach(name -> properties.resolveProperty(NAMED_KEYS + name).ifPresent(key -> configured.put(name, key)));
         return configured;
     }
 }

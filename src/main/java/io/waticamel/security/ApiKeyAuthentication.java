@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The API key on every path under {@value #PROTECTED_PATH}, in the HTTP server itself (a Vert.x
  * handler in front of all routes): the runtime's routes, REST and route files alike, whatever route
  * configuration they name; checked before the request body is read. Without a valid
- * {@code X-API-Key} the caller gets 401 (the task variables, run=false). On success the key is
+ * {@code X-API-Key} the caller gets 401 (the task variables, run=false) and the connection is
+ * closed, its body unread. On success the key is
  * removed from the request and the key's name is passed on as the header {@value #CALLER_HEADER}
  * (set here on every request, so a caller cannot choose it).
  */
@@ -62,7 +63,11 @@ public class ApiKeyAuthentication implements AuthenticationHandler {
             return;
         }
         LOG.warn("Refused {} {}: {} API key", ctx.request().method(), ctx.normalizedPath(), presented == null ? "no" : "invalid");
-        ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json").end(unauthorized);
+        // no keep-alive for a caller without a key: the connection is closed once the 401 is out, so a
+        // body still on its way (up to wati.api.max-body-bytes) is never read
+        var connection = ctx.request().connection();
+        ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(unauthorized).onComplete(sent -> connection.close());
     }
 
     static boolean isProtected(String path) {
@@ -70,13 +75,17 @@ public class ApiKeyAuthentication implements AuthenticationHandler {
         return p.equals(PROTECTED_PATH) || p.startsWith(PROTECTED_PATH + "/");
     }
 
-    /** Any query parameter named like the key, however it is percent-encoded. */
+    /**
+     * Any query parameter named like the key, however it is percent-encoded or capitalised. Vert.x
+     * (and so platform-http, which makes each parameter a header) splits the query at ';' as well as
+     * at '&': so does this.
+     */
     static boolean keyInQuery(RoutingContext ctx) {
         String query = ctx.request().query();
         if (query == null || query.isEmpty()) {
             return false;
         }
-        for (String pair : query.split("&")) {
+        for (String pair : query.split("[&;]")) {
             String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
             String decoded;
             try {

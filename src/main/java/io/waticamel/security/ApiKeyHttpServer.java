@@ -3,22 +3,30 @@ package io.waticamel.security;
 import java.util.List;
 
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.handler.AuthenticationHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
 
 /**
  * Puts {@link ApiKeyAuthentication} into Camel Main's embedded HTTP server as platform-http's
  * authentication handler for every path, before the server starts and before any route exists,
- * so no route file can opt out of it.
+ * so no route file can opt out of it; and {@link AnonymousHealth} in front of the health check.
  */
 public final class ApiKeyHttpServer {
 
     private ApiKeyHttpServer() {
     }
 
-    public static void install(CamelContext context, ApiKeyAuthentication authentication) {
+    /**
+     * {@code authentication} on every path; {@code health} in front of Camel's health check, on the
+     * server that serves it (this one, or the management server's own when camel.management.port
+     * names another port).
+     */
+    public static void install(CamelContext context, ApiKeyAuthentication authentication, AnonymousHealth health) {
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
             throw new IllegalStateException("No embedded HTTP server to protect: set camel.server.enabled = true");
@@ -26,18 +34,27 @@ public final class ApiKeyHttpServer {
         if (server.getStatus().isStarted() || server.getStatus().isStarting()) {
             throw new IllegalStateException("The embedded HTTP server started before the API key could be installed");
         }
-        AuthenticationConfig authenticationConfig = server.getConfiguration().getAuthenticationConfig();
+        protect(server.getConfiguration(), "/*", authentication);
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (management != null) {
+            protect(management.getPort() == server.getPort() ? server.getConfiguration() : management.getConfiguration(),
+                    management.getHealthPath() + "*", health);
+        }
+    }
+
+    private static void protect(VertxPlatformHttpServerConfiguration configuration, String path, AuthenticationHandler handler) {
+        AuthenticationConfig authenticationConfig = configuration.getAuthenticationConfig();
         if (authenticationConfig == null) {
             authenticationConfig = new AuthenticationConfig(new java.util.ArrayList<>());
-            server.getConfiguration().setAuthenticationConfig(authenticationConfig);
+            configuration.setAuthenticationConfig(authenticationConfig);
         }
         AuthenticationConfigEntry entry = new AuthenticationConfigEntry();
-        entry.setPath("/*");
+        entry.setPath(path);
         entry.setAuthenticationProviderFactory(vertx -> (AuthenticationProvider) null);
         entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
             @Override
-            public <T extends AuthenticationProvider> io.vertx.ext.web.handler.AuthenticationHandler createAuthenticationHandler(T provider) {
-                return authentication;
+            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T provider) {
+                return handler;
             }
         });
         List<AuthenticationConfigEntry> entries = authenticationConfig.getEntries();

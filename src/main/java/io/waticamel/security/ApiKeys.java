@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -62,18 +61,9 @@ public final class ApiKeys {
             return new ApiKeys(configured);
         }
         if (!Files.exists(keyFile)) {
-            Files.createDirectories(keyFile.toAbsolutePath().getParent());
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
-            String key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.createFile(keyFile);
-            try {
-                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                keyFile.toFile().setReadable(false, false);
-                keyFile.toFile().setReadable(true, true);
-            }
-            Files.writeString(keyFile, key + "\n", StandardCharsets.UTF_8);
+            OwnerOnlyFiles.createOnce(keyFile, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
             LOG.warn("No API key configured (wati.api-key): generated one in {} (owner-only). Callers send it as X-API-Key.",
                     keyFile.toAbsolutePath());
         } else {

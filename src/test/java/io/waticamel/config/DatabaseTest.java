@@ -3,19 +3,25 @@ package io.waticamel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * H2 writes every commit before it returns whatever wati.db.url says (PackagedRuntimeIT kills the
- * runtime to prove what this means); a URL that asks for a delay is refused.
+ * runtime to prove what this means); a URL that asks for a delay is refused. The database file is
+ * owner-only wherever the URL puts it.
  */
 class DatabaseTest {
 
@@ -63,5 +69,45 @@ class DatabaseTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("wati.db.user 'app' is not an admin of the H2 database in wati.db.url");
         }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(nullValues = "none", value = {
+        "jdbc:h2:file:./data/wati-camel;WRITE_DELAY=0, ./data/wati-camel.mv.db",
+        "jdbc:h2:/var/lib/wati/db, /var/lib/wati/db.mv.db",
+        "jdbc:h2:FILE:/var/lib/wati/db;AUTO_SERVER=TRUE, /var/lib/wati/db.mv.db",
+        "jdbc:h2:mem:test, none",
+        "jdbc:h2:tcp://db:9092/wati, none",
+        "jdbc:h2:zip:/backups/db.zip!/wati, none",
+        "jdbc:h2:data/db, none"})
+    void theFileOfAnEmbeddedH2Database(String url, String file) {
+        assertThat(Database.h2File(url).map(Path::toString).orElse(null)).isEqualTo(file);
+    }
+
+    @Test
+    void theH2DatabaseIsOwnerOnlyFromItsCreationWhereverTheUrlPutsIt() throws Exception {
+        Path open = Files.createDirectories(dir.resolve("shared"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        for (Path db : List.of(dir.resolve("new-folder/db"), open.resolve("db"))) {
+            try (HikariDataSource ignored = Database.open("jdbc:h2:file:" + db, "sa", "", 2)) {
+                assertThat(permissions(Path.of(db + ".mv.db"))).isEqualTo("rw-------");
+            }
+        }
+        assertThat(permissions(dir.resolve("new-folder"))).as("a folder the runtime created").isEqualTo("rwx------");
+        assertThat(permissions(open)).as("an existing folder is not the runtime's to change").isEqualTo("rwxr-xr-x");
+    }
+
+    @Test
+    void anH2DatabaseAnEarlierReleaseLeftReadableIsMadeOwnerOnly() throws Exception {
+        Path db = dir.resolve("db");
+        try (HikariDataSource ignored = Database.open("jdbc:h2:file:" + db, "sa", "", 2)) {
+            Files.setPosixFilePermissions(Path.of(db + ".mv.db"), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        try (HikariDataSource ignored = Database.open("jdbc:h2:file:" + db, "sa", "", 2)) {
+            assertThat(permissions(Path.of(db + ".mv.db"))).isEqualTo("rw-------");
+        }
+    }
+
+    static String permissions(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 }

@@ -49,10 +49,9 @@ class CallerIsolationTest {
     @BeforeAll
     void start() throws Exception {
         wati = new WatiDouble();
-        // named keys as -D (RunningRuntime's override properties are not read as named keys); removed again in stop()
-        KEYS.forEach(System::setProperty);
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("wati.api-admins", "ops");
+        properties.putAll(KEYS);
         properties.put("wati.outbox.poll-ms", "50");
         properties.put("wati.azure.connection-string", TestAzurite.connectionString());
         runtime = new RunningRuntime(properties);
@@ -60,7 +59,6 @@ class CallerIsolationTest {
 
     @AfterAll
     void stop() throws Exception {
-        KEYS.keySet().forEach(System::clearProperty);
         runtime.close();
         wati.close();
     }

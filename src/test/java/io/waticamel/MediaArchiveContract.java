@@ -48,14 +48,12 @@ abstract class MediaArchiveContract {
         properties.put("wati.azure.connection-string", connectionString);
         properties.put("wati.media.default-owner-id", "org-default");
         properties.put("wati.api-admins", "ops");
-        // named keys as -D (RunningRuntime's override properties are not read as named keys); removed again in stop()
-        KEYS.forEach(System::setProperty);
+        properties.putAll(KEYS);
         runtime = new RunningRuntime(properties);
     }
 
     @AfterAll
     void stop() throws Exception {
-        KEYS.keySet().forEach(System::clearProperty);
         runtime.close();
         wati.close();
     }

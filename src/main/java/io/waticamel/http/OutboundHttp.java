@@ -6,9 +6,8 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -72,12 +71,27 @@ public final class OutboundHttp {
         }
     }
 
-    /** Closes the connections of exchanges past their deadline (one daemon thread for the whole runtime). */
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "wati-http-deadlines");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /**
+     * Closes the connections of exchanges past their deadline (one daemon thread for the whole
+     * runtime). A deadline met is removed at once: left queued for its 10 minutes, thousands a
+     * second would pile up, each holding its exchange.
+     */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+    /** Deadlines still waiting: exchanges in flight (for tests). */
+    static int pendingDeadlines() {
+        return DEADLINES.getQueue().size();
+    }
+
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "wati-http-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
 
     private OutboundHttp() {
     }

@@ -183,4 +183,21 @@ class OutboundHttpTest {
             }
         }
     }
+
+    @Test
+    void aFinishedExchangeLeavesNoDeadlineBehind() throws Exception {
+        int port = server("local", 200, Map.of());
+        int before = OutboundHttp.pendingDeadlines();
+        try (CloseableHttpClient http = OutboundHttp.client(SETTINGS, new AddressGuard(true))) {
+            for (int i = 0; i < 50; i++) {
+                int status = http.execute(new HttpGet("http://127.0.0.1:" + port + "/x"), r -> {
+                    r.getEntity().getContent().readAllBytes();
+                    return r.getCode();
+                });
+                assertThat(status).isEqualTo(200);
+            }
+        }
+        // each exchange scheduled a 30 s deadline: met, it must be gone, not queued until it would have passed
+        assertThat(OutboundHttp.pendingDeadlines()).isLessThanOrEqualTo(before);
+    }
 }

@@ -12,11 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.waticamel.testing.RunningRuntime;
+import io.waticamel.testing.ScriptedNames;
 import io.waticamel.testing.TestAzurite;
 import io.waticamel.testing.WatiDouble;
 import io.waticamel.testing.WatiDouble.Answer;
@@ -48,7 +48,7 @@ class OutboundCallsTest {
         receiver = new WatiDouble();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("wati.azure.connection-string", TestAzurite.connectionString());
-        // a retry waits long enough for a test to start a server on a refused port in between
+        // a backoff (1.5 s) that a Retry-After of 1 s is told apart from
         properties.put("wati.retry.max-attempts", "2");
         properties.put("wati.retry.initial-delay-ms", String.valueOf(RETRY_DELAY_MS));
         properties.put("wati.retry.max-delay-ms", "3000");
@@ -133,36 +133,17 @@ class OutboundCallsTest {
 
     @Test
     void getMediaAfterOneRefusedConnectionSucceedsOnTheSecondAttempt() throws Exception {
-        int port = RunningRuntime.freePort();
-        String endpoint = "http://127.0.0.1:" + port;
-        List<String> served = new CopyOnWriteArrayList<>();
-        CompletableFuture<RunningRuntime.Response> response = CompletableFuture.supplyAsync(() -> {
-            try {
-                return runtime.postAction(getMedia(endpoint, "data/images/late.png"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        // nothing listens for the first attempt; the server is up well before the retry (1.5 s later)
-        Thread.sleep(RETRY_DELAY_MS / 3);
-        HttpServer late = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        late.createContext("/", exchange -> {
-            served.add(exchange.getRequestURI().toString());
-            byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1};
-            exchange.getResponseHeaders().add("Content-Type", "image/png");
-            exchange.sendResponseHeaders(200, png.length);
-            exchange.getResponseBody().write(png);
-            exchange.close();
-        });
-        late.start();
-        try {
-            RunningRuntime.Response answer = response.get();
-            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-            assertThat(answer.response().get("size").asLong()).isEqualTo(5);
-            assertThat(served).containsExactly("/api/file/showFile?fileName=data/images/late.png");
-        } finally {
-            late.stop(0);
-        }
+        wati.answer(Answer.bytes(200, "image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 1}));
+        int port = java.net.URI.create(wati.url()).getPort();
+        // the first connection goes where nothing listens (refused at once), the retry's to the double
+        ScriptedNames.script("media.rebind.test", "127.0.0.2", "127.0.0.1");
+
+        RunningRuntime.Response answer = runtime.postAction(getMedia("http://media.rebind.test:" + port, "data/images/late.png"));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.response().get("size").asLong()).isEqualTo(5);
+        assertThat(wati.onlyRequest().rawPath() + "?" + wati.onlyRequest().rawQuery())
+                .isEqualTo("/api/file/showFile?fileName=data/images/late.png");
     }
 
     @Test

@@ -63,9 +63,7 @@ public class MediaDownloader {
             List<URI> hops = context.getRedirectLocations().getAll();
             return spool(hops.isEmpty() ? uri : hops.get(hops.size() - 1), response, get);
         } catch (AddressGuard.AddressRefusedException e) {
-            boolean first = e.host().equalsIgnoreCase(uri.getHost().replace("[", "").replace("]", ""))
-                    && e.port() == AddressGuard.port(uri);
-            throw UrlGuard.refused(first ? "file_url" : "file_url redirect");
+            throw UrlGuard.refused(e.isFor(uri) ? "file_url" : "file_url redirect");
         } catch (UnknownHostException e) {
             throw new ActionRejectedException("file_url host cannot be resolved: " + uri.getHost());
         } catch (ClientProtocolException e) {

@@ -25,8 +25,9 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  * may connect to: the addresses it checks are the addresses the connection is made to, so a name
  * that answers a public address to a check and a private one to the connection (DNS rebinding) is
  * refused. Unless {@code wati.request-urls.allow-private-hosts} is on, no connection goes to an
- * address that is not globally reachable ({@link #isPublic}) or is one of this host's own, except to an origin the operator configured (a named account's endpoint, the alert
- * webhook, a proxy), which is {@link #trust trusted} by host and port.
+ * address that is not globally reachable ({@link #isPublic}) or is one of this host's own, except
+ * to an origin the operator configured (a named account's endpoint, the alert webhook, a proxy),
+ * which is {@link #trust trusted} by host and port.
  */
 public class AddressGuard implements DnsResolver {
 
@@ -86,10 +87,7 @@ public class AddressGuard implements DnsResolver {
      */
     @Override
     public List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
-        InetAddress[] addresses = names.resolve(host);
-        if (addresses == null || addresses.length == 0) {
-            throw new UnknownHostException(host);
-        }
+        InetAddress[] addresses = lookup(host);
         if (!allowPrivateHosts && !trusted.contains(key(host, port))) {
             for (InetAddress address : addresses) {
                 if (!allowed(address)) {
@@ -112,11 +110,16 @@ public class AddressGuard implements DnsResolver {
 
     /** True when every address of {@code host} is public, as the connection would see it (for early, clear refusals). */
     public boolean isPublicHost(String host) throws UnknownHostException {
+        return Arrays.stream(lookup(host)).allMatch(this::allowed);
+    }
+
+    /** The addresses of {@code host}; none is an unknown host. */
+    private InetAddress[] lookup(String host) throws UnknownHostException {
         InetAddress[] addresses = names.resolve(host);
         if (addresses == null || addresses.length == 0) {
             throw new UnknownHostException(host);
         }
-        return Arrays.stream(addresses).allMatch(this::allowed);
+        return addresses;
     }
 
     /**
@@ -265,6 +268,11 @@ public class AddressGuard implements DnsResolver {
 
         public int port() {
             return port;
+        }
+
+        /** Whether the refused connection was to this URL's own host and port (not to where it redirected). */
+        public boolean isFor(URI url) {
+            return key(host, port).equals(key(url.getHost(), AddressGuard.port(url)));
         }
     }
 }

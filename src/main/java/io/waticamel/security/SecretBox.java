@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -82,11 +81,10 @@ public final class SecretBox {
             return base64(configured, "wati.secret-key");
         }
         if (!Files.exists(keyFile)) {
-            Files.createDirectories(keyFile.toAbsolutePath().getParent());
             byte[] random = new byte[32];
             RANDOM.nextBytes(random);
-            Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(keyFile, Base64.getEncoder().encodeToString(random) + "\n", StandardCharsets.UTF_8);
+            // owner-only from the start and never half-written, like the API key file
+            OwnerOnlyFiles.createOnce(keyFile, Base64.getEncoder().encodeToString(random) + "\n");
             LOG.warn("No wati.secret-key configured: generated one in {} (owner-only); keep it to replay stored actions",
                     keyFile.toAbsolutePath());
         }

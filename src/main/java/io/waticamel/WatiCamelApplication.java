@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.waticamel.config.ActionPipelineConfiguration;
 import io.waticamel.config.DataFolder;
+import io.waticamel.config.EventsConfiguration;
 import io.waticamel.config.MediaConfiguration;
 import io.waticamel.config.OutboundConfiguration;
 import io.waticamel.config.RoutesConfiguration;
@@ -39,7 +40,7 @@ public final class WatiCamelApplication {
         Main main = new Main();
         main.addMainListener(new DataFolder());
         for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
-                StorageConfiguration.class, MediaConfiguration.class, ActionPipelineConfiguration.class)) {
+                StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class, ActionPipelineConfiguration.class)) {
             main.configure().addConfiguration(configuration);
         }
         return main;

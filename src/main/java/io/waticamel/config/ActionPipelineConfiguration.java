@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.function.Function;
 
 import io.waticamel.action.ActionReader;
+import io.waticamel.events.OptOuts;
 import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.media.MediaArchive;
@@ -59,11 +60,12 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
 
     /**
      * What the runtime's actions refuse before any network call, checked before an async 202.
-     * get_media's checks are its bean's, bound by MediaConfiguration, which is configured before this one.
+     * get_media's checks are its bean's, bound by MediaConfiguration, and opt-outs EventsConfiguration's, both configured
+     * before this one.
      */
     @BindToRegistry
-    public ActionChecks actionChecks(@BeanInject("mediaArchive") MediaArchive mediaArchive) {
-        return new ActionChecks(new WatiRequests(), mediaArchive::check);
+    public ActionChecks actionChecks(@BeanInject("mediaArchive") MediaArchive mediaArchive, @BeanInject("optOuts") OptOuts optOuts) {
+        return new ActionChecks(new WatiRequests(), mediaArchive::check, optOuts::check);
     }
 
     @BindToRegistry

@@ -21,11 +21,14 @@ public class ActionChecks {
 
     private final Map<String, Consumer<Exchange>> checks;
 
-    /** @param getMedia get_media's checks before its download (they live with get_media, above this package) */
-    public ActionChecks(WatiRequests requests, Consumer<Exchange> getMedia) {
+    /**
+     * @param getMedia    get_media's checks before its download (they live with get_media, above this package)
+     * @param templateOptOut refuses a template to a recipient who opted out (the events package's)
+     */
+    public ActionChecks(WatiRequests requests, Consumer<Exchange> getMedia, Consumer<Exchange> templateOptOut) {
         this.checks = Map.of(
                 "send_session_message", request(requests::sendSessionMessage),
-                "send_template_message", request(requests::sendTemplateMessage),
+                "send_template_message", templateOptOut.andThen(request(requests::sendTemplateMessage)),
                 "update_contact", request(requests::updateContact),
                 "send_session_file", exchange -> requests.validateSessionFile(Action.of(exchange).fields()),
                 "get_media", getMedia);

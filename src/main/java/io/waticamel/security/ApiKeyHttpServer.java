@@ -14,7 +14,8 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.
 /**
  * Puts {@link ApiKeyAuthentication} into Camel Main's embedded HTTP server as platform-http's
  * authentication handler for every path, before the server starts and before any route exists,
- * so no route file can opt out of it; and {@link AnonymousHealth} in front of the health check.
+ * so no route file can opt out of it; {@link AnonymousHealth} in front of the health check; and
+ * {@link WebhookBodies} in front of the webhook paths.
  */
 public final class ApiKeyHttpServer {
 
@@ -35,6 +36,7 @@ public final class ApiKeyHttpServer {
             throw new IllegalStateException("The embedded HTTP server started before the API key could be installed");
         }
         protect(server.getConfiguration(), "/*", authentication);
+        protect(server.getConfiguration(), WebhookBodies.PATH + "*", new WebhookBodies());
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
             protect(management.getPort() == server.getPort() ? server.getConfiguration() : management.getConfiguration(),

@@ -1,0 +1,125 @@
+package io.waticamel.config;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import io.waticamel.events.EventFilter;
+import io.waticamel.events.EventForward;
+import io.waticamel.events.EventSteps;
+import io.waticamel.events.EventStore;
+import io.waticamel.events.MessageLog;
+import io.waticamel.events.OptOuts;
+import io.waticamel.events.WebhookIntake;
+import io.waticamel.http.AddressGuard;
+import io.waticamel.reliability.Idempotency;
+import io.waticamel.security.RecordOwners;
+import io.waticamel.wati.WatiEndpoints;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/**
+ * WATI events in: the webhook's intake, the events worker, the message log and opt-outs. The
+ * database and the record owners come from the configurations before this one.
+ */
+public class EventsConfiguration implements CamelConfiguration {
+
+    @BeanInject("watiDataSource")
+    private DataSource db;
+    @BeanInject
+    private RecordOwners recordOwners;
+    @PropertyInject("wati.instance-id")
+    private String instanceId;
+    @PropertyInject("wati.events.lease")
+    private String lease;
+    @PropertyInject("wati.events.batch-size")
+    private int batchSize;
+    @PropertyInject("wati.events.forward-url")
+    private String forwardUrl;
+    @PropertyInject("wati.webhooks.auto-archive-media")
+    private boolean autoArchiveMedia;
+    @PropertyInject("wati.events.max-attempts")
+    private int maxAttempts;
+    @PropertyInject("wati.events.retry-initial-delay")
+    private String retryInitialDelay;
+    @PropertyInject("wati.events.retry-max-delay")
+    private String retryMaxDelay;
+    @PropertyInject("wati.events.retention")
+    private String retention;
+    @PropertyInject("wati.media.default-owner-id")
+    private String defaultOwnerId;
+
+    private EventStore store;
+    private ExecutorService workers;
+
+    @BindToRegistry
+    public synchronized EventStore watiEventStore() {
+        if (store == null) {
+            store = new EventStore(db, instanceId, Idempotency.duration(lease), batchSize);
+        }
+        return store;
+    }
+
+    @BindToRegistry
+    public WebhookIntake watiWebhooks(CamelContext context) {
+        return new WebhookIntake(ActionPipelineConfiguration.configuration(context), watiEventStore());
+    }
+
+    @BindToRegistry
+    public EventSteps watiEvents(CamelContext context) {
+        Function<String, Optional<String>> configuration = ActionPipelineConfiguration.configuration(context);
+        return new EventSteps(watiEventStore(), context, endpoints(configuration),
+                account -> configuration.apply("wati.accounts." + account + ".owner-id").orElse(defaultOwnerId), autoArchiveMedia,
+                forwardUrl != null && !forwardUrl.isBlank(), maxAttempts, Idempotency.duration(retryInitialDelay),
+                Idempotency.duration(retryMaxDelay), Idempotency.duration(retention));
+    }
+
+    /** The forward URL is the operator's: connections to it are never refused, whatever its address. */
+    @BindToRegistry
+    public EventForward watiEventForward(AddressGuard addressGuard) {
+        if (forwardUrl == null || forwardUrl.isBlank()) {
+            return new EventForward(null); // never called: without the URL the forward is no subscriber
+        }
+        URI url = URI.create(forwardUrl.strip());
+        addressGuard.trust(url);
+        return new EventForward(url);
+    }
+
+    @BindToRegistry
+    public EventFilter watiEventFilter() {
+        return new EventFilter();
+    }
+
+    /** The threads that process events (get_media and subscribers run on them). */
+    @BindToRegistry(value = "watiEventWorkers", destroyMethod = "shutdown")
+    public synchronized ExecutorService watiEventWorkers(@PropertyInject("wati.events.workers") int count) {
+        if (workers == null) {
+            workers = Executors.newFixedThreadPool(count, Thread.ofPlatform().name("wati-event-", 1).daemon().factory());
+        }
+        return workers;
+    }
+
+    @BindToRegistry
+    public MessageLog messageLog() {
+        return new MessageLog(db, recordOwners);
+    }
+
+    @BindToRegistry
+    public OptOuts optOuts(CamelContext context, @PropertyInject("wati.opt-out.keywords") String keywords,
+            @PropertyInject("wati.opt-out.opt-in-keywords") String optInKeywords) {
+        return new OptOuts(db, keywords, optInKeywords, endpoints(ActionPipelineConfiguration.configuration(context)));
+    }
+
+    /** An account's configured endpoint, normalised as actions send it; null when the account has none. */
+    static Function<String, String> endpoints(Function<String, Optional<String>> configuration) {
+        return account -> configuration.apply("wati.accounts." + account + ".endpoint").map(e -> WatiEndpoints.normalise(e).toString())
+                .orElse(null);
+    }
+}

@@ -18,6 +18,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.testing.GeneratedBytes;
+import io.waticamel.testing.PackagedJar;
 import io.waticamel.testing.RunningRuntime;
 import io.waticamel.testing.TestAzurite;
 import io.waticamel.testing.WatiDouble;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PackagedRuntimeIT {
 
     /** The JDK running the tests runs the jar too (Java 25 in CI, not whatever java is on the PATH). */
-    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    static final String JAVA = PackagedJar.JAVA;
 
     final HttpClient client = HttpClient.newHttpClient();
     final List<Process> processes = new ArrayList<>();
@@ -43,12 +44,7 @@ class PackagedRuntimeIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        PackagedJar.stopAll(processes);
     }
 
     Process startJar(int port, String... jvmOptions) throws IOException, InterruptedException {
@@ -56,35 +52,7 @@ class PackagedRuntimeIT {
     }
 
     Process startJar(int port, Map<String, String> env, String... jvmOptions) throws IOException, InterruptedException {
-        Path jar = Path.of(System.getProperty("wati.it.jar", "target/wati-camel.jar")).toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Dwati.files.allow-private-hosts=true"));
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("runtime-" + processes.size() + ".log").toFile());
-        builder.environment().put("HTTP_PORT", String.valueOf(port));
-        builder.environment().put("WATI_API_KEY", "it-key-123456");
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        processes.add(process);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("runtime exited: " + Files.readString(workDir.resolve("runtime-" + (processes.size() - 1) + ".log")));
-            }
-            try {
-                HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200) {
-                    return process;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("runtime not healthy within 60 s");
+        return PackagedJar.start(processes, workDir, port, env, jvmOptions);
     }
 
     HttpResponse<String> post(int port, String path, String json) throws Exception {

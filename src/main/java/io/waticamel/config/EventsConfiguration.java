@@ -59,7 +59,7 @@ public class EventsConfiguration implements CamelConfiguration {
     private EventStore store;
     private ExecutorService workers;
 
-    @BindToRegistry
+    @BindToRegistry(value = "watiEventStore", destroyMethod = "close")
     public synchronized EventStore watiEventStore() {
         if (store == null) {
             store = new EventStore(db, instanceId, Idempotency.duration(lease), batchSize);

@@ -9,19 +9,26 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
 /**
  * The {@code wati_events} table: an event is inserted once (its unique key recognises a
- * redelivery atomically, in one INSERT, whatever instance receives it), claimed by one worker at a
+ * redelivery atomically, whatever instance receives it), claimed by one worker at a
  * time, and marked processed, retried later or failed. A claim holds for the lease; a crashed
  * instance's claims are taken back at its next start, or by anyone once the lease has passed.
  */
-public class EventStore {
+public class EventStore implements AutoCloseable {
 
     /** SQLState of a unique key violation, on H2 and PostgreSQL alike. */
     private static final String DUPLICATE_KEY = "23505";
@@ -31,7 +38,13 @@ public class EventStore {
             Instant receivedAt) {
     }
 
+    private static final int QUEUE_CAPACITY = 10_000;
+    /** Most events written in one transaction. */
+    private static final int MAX_GROUP = 256;
+
     private final DataSource db;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Thread writer;
     private final String instanceId;
     private final Duration lease;
     private final int batchSize;
@@ -41,36 +54,164 @@ public class EventStore {
         this.instanceId = instanceId;
         this.lease = lease;
         this.batchSize = batchSize;
+        this.writer = Thread.ofPlatform().name("wati-event-writer").daemon().start(this::write);
     }
 
-    /** Stores the event; empty when it is a redelivery of one already stored (then nothing is written). */
-    public OptionalLong insert(String account, WatiEvent event, byte[] body, Instant receivedAt) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO wati_events (account, dedup_key, "
-                + "event_type, wati_id, whatsapp_message_id, local_message_id, wa_id, status_string, payload, received_at, state, attempts, "
-                + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', 0, ?)", new String[] {"id"})) {
-            Timestamp now = Timestamp.from(receivedAt);
-            s.setString(1, account);
-            s.setString(2, event.dedupKey(body));
-            s.setString(3, cut(event.type(), 128));
-            s.setString(4, cut(event.watiId(), 255));
-            s.setString(5, cut(event.whatsappMessageId(), 255));
-            s.setString(6, cut(event.localMessageId(), 255));
-            s.setString(7, cut(event.waId(), 32));
-            s.setString(8, cut(event.statusString(), 64));
-            s.setString(9, new String(body, StandardCharsets.UTF_8));
-            s.setTimestamp(10, now);
-            s.setTimestamp(11, now);
-            s.executeUpdate();
-            try (ResultSet keys = s.getGeneratedKeys()) {
-                keys.next();
-                return OptionalLong.of(keys.getLong(1));
+    /**
+     * Stores the event; false when it is a redelivery of one already stored (then nothing is
+     * written). Concurrent deliveries are written together, one transaction for all (group commit):
+     * a commit is what an event costs, and on H2 every commit is written to the file at once.
+     */
+    public boolean insert(String account, WatiEvent event, byte[] body, Instant receivedAt) throws SQLException, InterruptedException {
+        Pending pending = new Pending(account, event.dedupKey(body), event, new String(body, StandardCharsets.UTF_8), receivedAt);
+        if (!queue.offer(pending, 5, TimeUnit.SECONDS)) {
+            throw new SQLException("WATI events are arriving faster than they can be stored (" + QUEUE_CAPACITY + " waiting)");
+        }
+        try {
+            return pending.stored.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new SQLException("WATI event not stored within 30 s", e);
+        }
+    }
+
+    /** An event waiting for the writer; {@code stored} completes with false for a redelivery. */
+    private record Pending(String account, String dedupKey, WatiEvent event, String payload, Instant receivedAt,
+            CompletableFuture<Boolean> stored) {
+        Pending(String account, String dedupKey, WatiEvent event, String payload, Instant receivedAt) {
+            this(account, dedupKey, event, payload, receivedAt, new CompletableFuture<>());
+        }
+
+        String key() {
+            return account + "\n" + dedupKey;
+        }
+    }
+
+    /** The writer thread: takes what has arrived (up to {@value #MAX_GROUP}) and writes it in one transaction. */
+    private void write() {
+        List<Pending> group = new ArrayList<>();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                group.clear();
+                group.add(queue.take());
+                queue.drainTo(group, MAX_GROUP - 1);
+                writeGroup(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                group.forEach(p -> p.stored().completeExceptionally(e));
             }
+        }
+    }
+
+    private void writeGroup(List<Pending> group) {
+        try {
+            insertTogether(group);
+        } catch (SQLException together) {
+            // another instance stored one of them meanwhile (PostgreSQL), or one row is at fault: each on its own
+            for (Pending pending : group) {
+                if (pending.stored().isDone()) {
+                    continue;
+                }
+                try (Connection c = db.getConnection()) {
+                    pending.stored().complete(insertOne(c, pending));
+                } catch (SQLException e) {
+                    pending.stored().completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    /** One transaction: redeliveries (in the group, or already stored) are recognised, the rest inserted in one batch. */
+    private void insertTogether(List<Pending> group) throws SQLException {
+        Map<String, Pending> fresh = new LinkedHashMap<>();
+        List<Pending> repeated = new ArrayList<>();
+        for (Pending pending : group) {
+            if (fresh.putIfAbsent(pending.key(), pending) != null) {
+                repeated.add(pending);
+            }
+        }
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (String key : stored(c, fresh.values())) {
+                    repeated.add(fresh.remove(key));
+                }
+                try (PreparedStatement s = c.prepareStatement(INSERT)) {
+                    for (Pending pending : fresh.values()) {
+                        bind(s, pending);
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        fresh.values().forEach(p -> p.stored().complete(true));
+        repeated.forEach(p -> p.stored().complete(false));
+    }
+
+    /** The keys ("account\ndedup_key") of the group's events that are already stored (one index lookup each). */
+    private static List<String> stored(Connection c, Iterable<Pending> group) throws SQLException {
+        List<String> stored = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM wati_events WHERE account = ? AND dedup_key = ?")) {
+            for (Pending pending : group) {
+                s.setString(1, pending.account());
+                s.setString(2, pending.dedupKey());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) {
+                        stored.add(pending.key());
+                    }
+                }
+            }
+        }
+        return stored;
+    }
+
+    /** One event in its own statement: a unique key violation means another delivery stored it first. */
+    private static boolean insertOne(Connection c, Pending pending) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(INSERT)) {
+            bind(s, pending);
+            s.executeUpdate();
+            return true;
         } catch (SQLException e) {
             if (DUPLICATE_KEY.equals(e.getSQLState())) {
-                return OptionalLong.empty();
+                return false;
             }
             throw e;
         }
+    }
+
+    private static final String INSERT = "INSERT INTO wati_events (account, dedup_key, event_type, wati_id, whatsapp_message_id, "
+            + "local_message_id, wa_id, status_string, payload, received_at, state, attempts, next_attempt_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', 0, ?)";
+
+    private static void bind(PreparedStatement s, Pending pending) throws SQLException {
+        WatiEvent event = pending.event();
+        Timestamp received = Timestamp.from(pending.receivedAt());
+        s.setString(1, pending.account());
+        s.setString(2, pending.dedupKey());
+        s.setString(3, cut(event.type(), 128));
+        s.setString(4, cut(event.watiId(), 255));
+        s.setString(5, cut(event.whatsappMessageId(), 255));
+        s.setString(6, cut(event.localMessageId(), 255));
+        s.setString(7, cut(event.waId(), 32));
+        s.setString(8, cut(event.statusString(), 64));
+        s.setString(9, pending.payload());
+        s.setTimestamp(10, received);
+        s.setTimestamp(11, received);
+    }
+
+    /** Stops the writer (with Camel): what is queued has been answered or fails its request. */
+    @Override
+    public void close() {
+        writer.interrupt();
     }
 
     /** Claims up to a batch of events due for processing, oldest first; their ids. */

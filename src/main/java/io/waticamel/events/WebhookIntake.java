@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -66,10 +65,10 @@ public class WebhookIntake {
             JsonAnswer.send(exchange, 400, Map.of("error", e.getMessage()));
             return;
         }
-        OptionalLong id = store.insert(account, event, body, Instant.now());
+        boolean stored = store.insert(account, event, body, Instant.now());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("received", true);
-        answer.put("duplicate", id.isEmpty());
+        answer.put("duplicate", !stored);
         JsonAnswer.send(exchange, 200, answer);
     }
 

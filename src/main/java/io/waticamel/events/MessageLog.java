@@ -129,16 +129,18 @@ public class MessageLog {
         Instant at = event.happenedAt(inbound.receivedAt());
         String endpoint = inbound.endpoint() == null ? "" : inbound.endpoint();
         try (Connection c = db.getConnection()) {
+            // one id at a time, each by its own index (an OR of the three would scan the table); WATI's
+            // message ids first: a localMessageId is the sender's and need not be unique
             int updated = 0;
-            if (event.whatsappMessageId() != null || event.localMessageId() != null || event.watiId() != null) {
-                updated = apply(c, "(whatsapp_message_id = ? OR local_message_id = ? OR wati_id = ?) AND (account = ? OR endpoint = ?)",
-                        event, status, at, (s, i) -> {
-                            s.setString(i + 1, event.whatsappMessageId());
-                            s.setString(i + 2, event.localMessageId());
-                            s.setString(i + 3, event.watiId());
-                            s.setString(i + 4, inbound.account());
-                            s.setString(i + 5, endpoint);
-                        });
+            for (String[] id : new String[][] {{"whatsapp_message_id", event.whatsappMessageId()}, {"wati_id", event.watiId()},
+                    {"local_message_id", event.localMessageId()}}) {
+                if (updated == 0 && id[1] != null) {
+                    updated = apply(c, id[0] + " = ? AND (account = ? OR endpoint = ?)", event, status, at, (s, i) -> {
+                        s.setString(i + 1, id[1]);
+                        s.setString(i + 2, inbound.account());
+                        s.setString(i + 3, endpoint);
+                    });
+                }
             }
             if (updated == 0 && event.waId() != null && event.type().startsWith("templateMessage")) {
                 String id = newestTemplateWithoutIds(c, inbound.account(), endpoint, event.waId(), at);

@@ -1,0 +1,138 @@
+package io.waticamel.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The events table on a real database: a redelivery is recognised however concurrently it arrives
+ * (one writer, or two instances' writers on one database), and two instances never claim the same
+ * event.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EventStoreContract {
+
+    DataSource db;
+    EventStore first;
+    EventStore second;
+
+    abstract DataSource dataSource() throws Exception;
+
+    @BeforeAll
+    void migrate() throws Exception {
+        db = dataSource();
+        Flyway.configure().dataSource(db).load().migrate();
+        first = new EventStore(db, "instance-a", Duration.ofMinutes(10), 50);
+        second = new EventStore(db, "instance-b", Duration.ofMinutes(10), 50);
+    }
+
+    @AfterAll
+    void stop() {
+        first.close();
+        second.close();
+    }
+
+    static byte[] body(String id) {
+        return ("{\"eventType\":\"sentMessageDELIVERED_v2\",\"id\":\"" + id + "\",\"statusString\":\"Delivered\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    boolean insert(EventStore store, String id) throws Exception {
+        byte[] body = body(id);
+        return store.insert("main", WatiEvent.parse(body), body, Instant.now());
+    }
+
+    @Test
+    void oneEventDeliveredAtOnceToTwoInstancesIsStoredOnce() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            String id = "same-" + round;
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> stored = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                EventStore store = i % 2 == 0 ? first : second;
+                stored.add(pool.submit((Callable<Boolean>) () -> {
+                    start.await();
+                    return insert(store, id);
+                }));
+            }
+            start.countDown();
+            int fresh = 0;
+            for (Future<Boolean> f : stored) {
+                fresh += f.get() ? 1 : 0;
+            }
+            pool.shutdown();
+            assertThat(fresh).as("round %d", round).isEqualTo(1);
+        }
+        assertThat(insert(first, "same-0")).isFalse();
+        assertThat(insert(first, "other-account-same-id")).isTrue();
+        byte[] body = body("other-account-same-id");
+        assertThat(first.insert("second", WatiEvent.parse(body), body, Instant.now())).isTrue();
+    }
+
+    @Test
+    void twoInstancesClaimEachEventOnce() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            assertThat(insert(i % 2 == 0 ? first : second, "claim-" + i)).isTrue();
+        }
+        Set<Long> seen = new HashSet<>();
+        int duplicates = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        while (true) {
+            Future<List<Long>> a = pool.submit(first::claim);
+            Future<List<Long>> b = pool.submit(second::claim);
+            List<Long> claimed = new ArrayList<>(a.get());
+            claimed.addAll(b.get());
+            if (claimed.isEmpty()) {
+                break;
+            }
+            for (long id : claimed) {
+                duplicates += seen.add(id) ? 0 : 1;
+                first.processed(id, "");
+            }
+        }
+        pool.shutdown();
+        assertThat(duplicates).isZero();
+        assertThat(seen.size()).isGreaterThanOrEqualTo(200);
+    }
+
+    @Test
+    void aCrashedInstancesClaimsAreFreedAtItsNextStart() throws Exception {
+        EventStore crashed = new EventStore(db, "crashing", Duration.ofMinutes(10), 1000);
+        EventStore other = new EventStore(db, "other", Duration.ofMinutes(10), 1000);
+        try {
+            assertThat(insert(crashed, "crash-1")).isTrue();
+            List<Long> claimed = crashed.claim();
+            assertThat(claimed).isNotEmpty();
+            assertThat(other.claim()).doesNotContainAnyElementsOf(claimed);
+            EventStore restarted = new EventStore(db, "crashing", Duration.ofMinutes(10), 1000);
+            try {
+                assertThat(restarted.releaseOwnClaims()).isEqualTo(claimed.size());
+                assertThat(restarted.claim()).containsAll(claimed);
+            } finally {
+                restarted.close();
+            }
+        } finally {
+            crashed.close();
+            other.close();
+        }
+    }
+}

@@ -151,8 +151,13 @@ class WebhooksIT {
 
     @Test
     void eventsAreAuthenticatedStoredOncePassedOnArchivedAndActedOn() throws Exception {
-        try (WatiDouble wati = wati(); WatiDouble forward = new WatiDouble(); WatiDouble crm = new WatiDouble()) {
-            Map<String, String> env = env(wati, routesFolder(crm, "message,brandNewThing", 0));
+        try (WatiDouble wati = wati(); WatiDouble forward = new WatiDouble(); WatiDouble crm = new WatiDouble();
+                WatiDouble tickets = new WatiDouble()) {
+            Path routes = routesFolder(crm, "message,brandNewThing", 0);
+            // the example a user copies: customers' messages to a CRM
+            Files.copy(Path.of("examples/routes/wati-events-to-crm.camel.yaml"), routes.resolve("wati-events-to-crm.camel.yaml"));
+            Map<String, String> env = env(wati, routes);
+            env.put("CRM_TICKETS_URL", tickets.url() + "/hooks/whatsapp");
             env.put("WATI_EVENTS_FORWARD_URL", forward.url() + "/crm-webhook?key=forward-secret");
             env.put("WATI_AZURE_CONNECTION_STRING", TestAzurite.connectionString());
             int port = RunningRuntime.freePort();
@@ -163,8 +168,10 @@ class WebhooksIT {
             assertThat(webhook(port, "main", "wrong-secret-0123456789abcdef", "application/json", event).statusCode()).isEqualTo(404);
             assertThat(webhook(port, "other", SECRET, "application/json", event).statusCode()).isEqualTo(404);
             assertThat(webhook(port, "main", SECRET.substring(1), "application/json", event).statusCode()).isEqualTo(404);
-            // not a JSON object: 400
+            // not a JSON object: 400; larger than the API's body limit: 413
             assertThat(webhook(port, "main", SECRET, "application/json", "not json").statusCode()).isEqualTo(400);
+            assertThat(webhook(port, "main", SECRET, "application/json", "{\"text\":\"" + "x".repeat(1_100_000) + "\"}").statusCode())
+                    .isEqualTo(413);
             assertThat(webhook(port, "main", SECRET, "application/json", "[{\"eventType\":\"message\"}]").statusCode()).isEqualTo(400);
             assertThat(webhook(port, "main", SECRET, "application/json", "").statusCode()).isEqualTo(400);
 
@@ -260,10 +267,21 @@ class WebhooksIT {
             assertThat(api(port, "POST", "/api/v1/actions", template).statusCode()).isEqualTo(200);
             assertThat(wati.requests().stream().filter(r -> r.rawPath().endsWith("sendTemplateMessage")).count()).isEqualTo(1);
 
-            // STOP events are not messages for the CRM only: each reached the user route and the forward once
+            // STOP and START are customer messages like the others: each reached every subscriber once
+            await().atMost(Duration.ofSeconds(20)).until(() -> received(crm, "start-1") == 1 && received(tickets, "start-1") == 1
+                    && received(forward, "start-1") == 1);
             assertThat(received(crm, "msg-dedup-1")).isEqualTo(1);
             assertThat(received(forward, "msg-dedup-1")).isEqualTo(1);
             assertThat(received(crm, "stop-1")).isEqualTo(1);
+            // the example route: each customer message once, the image with its archived file, no status events
+            assertThat(received(tickets, "msg-dedup-1")).isEqualTo(1);
+            assertThat(received(tickets, "stop-1")).isEqualTo(1);
+            assertThat(received(tickets, "wati-")).isZero();
+            WatiDouble.Recorded ticket = tickets.requests().stream().filter(r -> r.bodyText().contains("img-1")).findFirst().orElseThrow();
+            assertThat(ticket.rawPath()).isEqualTo("/hooks/whatsapp");
+            assertThat(ticket.header("WatiFileId")).isEqualTo(fileId);
+            assertThat(ticket.header("WatiFileUrl")).isEqualTo(file.get("file_url").asText());
+            assertThat(mapper.readTree(ticket.bodyText()).get("data").get("fileName").asText()).isEqualTo("data/images/0b7c-photo.jpg");
             Files.writeString(Path.of("target/webhook-dedup-figures.txt"), String.format(Locale.ROOT,
                     "webhook dedup: 5 deliveries (4 at once, 1 later) -> stored 1 (%d answered duplicate), user route got %d, forward got %d%n",
                     bodies.stream().filter(b -> b.contains("\"duplicate\":true")).count(), received(crm, "msg-dedup-1"),

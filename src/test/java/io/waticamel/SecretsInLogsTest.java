@@ -34,6 +34,7 @@ class SecretsInLogsTest {
 
     static final String TOKEN = "SeCrEtToKeN-7f3a9c2e81d4";
     static final String NUMBER = "27821234567";
+    static final String WEBHOOK_SECRET = "hook-secret-5566778899aabbcc";
     final StringWriter log = new StringWriter();
     WatiDouble wati;
     WatiDouble files;
@@ -84,7 +85,21 @@ class SecretsInLogsTest {
         files.answer(Answer.bytes(200, "application/pdf", "%PDF".getBytes()));
         String azure = io.waticamel.testing.TestAzurite.connectionString();
         try (RunningRuntime runtime = new RunningRuntime(java.util.Map.of("camel.main.tracing", "true",
-                "camel.main.message-history", "true", "wati.azure.connection-string", azure))) {
+                "camel.main.message-history", "true", "wati.azure.connection-string", azure, "wati.accounts.main.endpoint", wati.url(),
+                "wati.accounts.main.token", TOKEN, "wati.accounts.main.webhook-secret", WEBHOOK_SECRET))) {
+            // WATI events in: the secret is in the path, the customer's number in the body
+            assertThat(runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/webhooks/wati/main/" + WEBHOOK_SECRET)))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"eventType\":\"message\",\"id\":\"e1\",\"waId\":\"" + NUMBER
+                            + "\",\"type\":\"text\",\"text\":\"STOP\"}")).build()).status()).isEqualTo(200);
+            assertThat(runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/webhooks/wati/main/" + WEBHOOK_SECRET + "x")))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build()).status()).isEqualTo(404);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> runtime.send(HttpRequest.newBuilder(
+                    URI.create(runtime.url("/api/v1/opt-outs/" + NUMBER + "?account=main"))).header("X-API-Key", RunningRuntime.API_KEY)
+                    .GET().build()).body().contains("\"opted_out\":true"));
+            assertThat(runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/opt-outs/" + NUMBER + "?account=main")))
+                    .header("X-API-Key", RunningRuntime.API_KEY).DELETE().build()).status()).isEqualTo(200);
+            assertThat(runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/messages?number=" + NUMBER)))
+                    .header("X-API-Key", RunningRuntime.API_KEY).GET().build()).status()).isEqualTo(200);
             for (String action : new String[] {"send_session_message", "send_template_message", "send_session_file", "update_contact"}) {
                 assertThat(runtime.postAction(task(action)).status()).isEqualTo(200);
             }
@@ -118,6 +133,7 @@ class SecretsInLogsTest {
         String logged = log.toString();
         assertThat(wati.requests()).hasSizeGreaterThanOrEqualTo(10);
         assertThat(logged).contains("send_session_file to ********567").contains("Ticket has been expired.");
-        assertThat(logged).doesNotContain(TOKEN).doesNotContain(RunningRuntime.API_KEY).doesNotContain(NUMBER);
+        assertThat(logged).doesNotContain(TOKEN).doesNotContain(RunningRuntime.API_KEY).doesNotContain(NUMBER).doesNotContain(WEBHOOK_SECRET);
+        assertThat(logged).contains("opted out for account main");
     }
 }

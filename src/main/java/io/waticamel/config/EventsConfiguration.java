@@ -18,6 +18,7 @@ import io.waticamel.events.WebhookIntake;
 import io.waticamel.http.AddressGuard;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.security.RecordOwners;
+import io.waticamel.security.SecretMasking;
 import io.waticamel.wati.WatiEndpoints;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -58,6 +59,24 @@ public class EventsConfiguration implements CamelConfiguration {
 
     private EventStore store;
     private ExecutorService workers;
+
+    /**
+     * Webhook secrets are masked in every log line from the start (a DEBUG line of the HTTP server
+     * may name the request's path before the first webhook is checked): whatever the account, from
+     * the properties file, -D or the environment (WATI_ACCOUNTS_<NAME>_WEBHOOK_SECRET).
+     */
+    @Override
+    public void configure(CamelContext context) {
+        context.getPropertiesComponent().loadProperties(k -> k.startsWith("wati.accounts.") && k.endsWith(".webhook-secret"))
+                .stringPropertyNames().forEach(k -> context.getPropertiesComponent().resolveProperty(k).ifPresent(SecretMasking::register));
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("wati.accounts.") && k.endsWith(".webhook-secret"))
+                .forEach(k -> SecretMasking.register(System.getProperty(k)));
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("WATI_ACCOUNTS_") && name.endsWith("_WEBHOOK_SECRET")) {
+                SecretMasking.register(value);
+            }
+        });
+    }
 
     @BindToRegistry(value = "watiEventStore", destroyMethod = "close")
     public synchronized EventStore watiEventStore() {

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * logs them, but a third-party DEBUG/TRACE line might: HTTP wire logs, property resolution).
  * Configured secrets (API keys, account tokens) are masked by value; tokens that arrive in requests
  * by the shapes they travel in (Authorization/Bearer, access_token fields); WhatsApp numbers in
- * WATI URLs and fields keep only their last three digits.
+ * WATI URLs, the opt-outs path and fields (whatsappNumber, an event's waId, number) keep only their last three digits.
  */
 public final class SecretMasking {
 
@@ -27,7 +27,8 @@ public final class SecretMasking {
     private static final Pattern CAMEL_PROPERTY_TRACE = Pattern.compile(
             "(?i)(name: [\\w.\\-]*(?:key|token|password|secret|connection-string)[\\w.\\-]*[^\\n>]*?->\\s*)\\S+");
     private static final Pattern NUMBER = Pattern.compile(
-            "((?:sendSessionMessage|sendSessionFile|updateContactAttributes|sendTemplateMessages?)/|whatsappNumber[\"']?\\s*[=:]\\s*[\"']?)"
+            "((?:sendSessionMessage|sendSessionFile|updateContactAttributes|sendTemplateMessages?|opt-outs)/"
+                    + "|(?:whatsappNumber|waId|number)[\"']?\\s*[=:]\\s*[\"']?)"
                     + "(\\d{4,12})(\\d{3})(?!\\d)");
 
     private SecretMasking() {
@@ -52,7 +53,7 @@ public final class SecretMasking {
 
     /** Words one of the patterns needs; a line with none of them skips the regular expressions. */
     private static final String[] TRIGGERS = {"bearer", "token", "key", "authorization", "password", "secret", "sig",
-        "sendsession", "updatecontact", "sendtemplate", "whatsappnumber"};
+        "sendsession", "updatecontact", "sendtemplate", "whatsappnumber", "waid", "number", "opt-outs"};
 
     public static String mask(String text) {
         if (text == null || text.isEmpty()) {

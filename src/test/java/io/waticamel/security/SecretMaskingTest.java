@@ -19,6 +19,9 @@ class SecretMaskingTest {
         "lookup(name: wati.secret-key default: null) -> abc/def= | lookup(name: wati.secret-key default: null) -> ******",
         "POST /123/api/v1/sendSessionMessage/27821234567?messageText=hi | POST /123/api/v1/sendSessionMessage/********567?messageText=hi",
         "sendTemplateMessage?whatsappNumber=27821234567 | sendTemplateMessage?whatsappNumber=********567",
+        "{\"eventType\":\"message\",\"waId\":\"27821234567\"} | {\"eventType\":\"message\",\"waId\":\"********567\"}",
+        "GET /api/v1/opt-outs/27821234567?account=main | GET /api/v1/opt-outs/********567?account=main",
+        "GET /api/v1/messages?number=27821234567 | GET /api/v1/messages?number=********567",
         "nothing secret here 27821234567 | nothing secret here 27821234567",
     })
     void masksSecretsInTheShapesTheyTravelIn(String text, String masked) {

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 import io.waticamel.events.EventFilter;
+import io.waticamel.events.EventsApi;
 import io.waticamel.events.EventForward;
 import io.waticamel.events.EventSteps;
 import io.waticamel.events.EventStore;
@@ -123,6 +124,11 @@ public class EventsConfiguration implements CamelConfiguration {
             workers = Executors.newFixedThreadPool(count, Thread.ofPlatform().name("wati-event-", 1).daemon().factory());
         }
         return workers;
+    }
+
+    @BindToRegistry
+    public EventsApi watiEventsApi() {
+        return new EventsApi(watiEventStore(), recordOwners);
     }
 
     @BindToRegistry

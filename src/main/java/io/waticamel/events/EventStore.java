@@ -299,6 +299,82 @@ public class EventStore implements AutoCloseable {
         }
     }
 
+    /** A page of events, newest first (for the events API); {@code state}, {@code account}, {@code type} optional. */
+    public List<Map<String, Object>> list(String state, String account, String type, int page, int size) throws SQLException {
+        StringBuilder where = new StringBuilder("1 = 1");
+        List<String> parameters = new ArrayList<>();
+        for (String[] filter : new String[][] {{"state", state}, {"account", account}, {"event_type", type}}) {
+            if (filter[1] != null) {
+                where.append(" AND ").append(filter[0]).append(" = ?");
+                parameters.add(filter[1]);
+            }
+        }
+        List<Map<String, Object>> events = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + SUMMARY + " FROM wati_events WHERE "
+                + where + " ORDER BY id DESC LIMIT ? OFFSET ?")) {
+            int i = 1;
+            for (String parameter : parameters) {
+                s.setString(i++, parameter);
+            }
+            s.setInt(i++, size);
+            s.setLong(i, (long) page * size);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    events.add(summary(rs, false));
+                }
+            }
+        }
+        return events;
+    }
+
+    /** One event with its JSON, or null. */
+    public Map<String, Object> find(long id) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + SUMMARY + ", payload FROM wati_events "
+                + "WHERE id = ?")) {
+            s.setLong(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? summary(rs, true) : null;
+            }
+        }
+    }
+
+    /** A failed event is processed again (its attempts start over); false when it is not failed. */
+    public boolean retry(long id) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE wati_events SET state = 'received', "
+                + "attempts = 0, next_attempt_at = ?, claim_token = NULL, claimed_until = NULL WHERE id = ? AND state = 'failed'")) {
+            s.setTimestamp(1, Timestamp.from(Instant.now()));
+            s.setLong(2, id);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    private static final String SUMMARY = "id, account, event_type, wati_id, whatsapp_message_id, local_message_id, status_string, state, "
+            + "attempts, next_attempt_at, delivered_to, file_id, error, received_at, processed_at";
+
+    private static Map<String, Object> summary(ResultSet rs, boolean withPayload) throws SQLException {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("id", rs.getLong("id"));
+        event.put("account", rs.getString("account"));
+        event.put("event_type", rs.getString("event_type"));
+        event.put("wati_id", rs.getString("wati_id"));
+        event.put("whatsapp_message_id", rs.getString("whatsapp_message_id"));
+        event.put("local_message_id", rs.getString("local_message_id"));
+        event.put("status_string", rs.getString("status_string"));
+        event.put("state", rs.getString("state"));
+        event.put("attempts", rs.getInt("attempts"));
+        event.put("delivered_to", rs.getString("delivered_to"));
+        event.put("file_id", rs.getString("file_id"));
+        event.put("error", rs.getString("error"));
+        for (String at : new String[] {"received_at", "next_attempt_at", "processed_at"}) {
+            Timestamp ts = rs.getTimestamp(at);
+            event.put(at, ts == null ? null : java.time.format.DateTimeFormatter.ISO_INSTANT.format(ts.toInstant()));
+        }
+        if (withPayload) {
+            event.put("payload", rs.getString("payload"));
+        }
+        return event;
+    }
+
     /** Processed and failed events older than {@code keep} are removed (received ones never). */
     public int removeOlderThan(Duration keep) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Subscribers are the routes made from the Kamelet {@code wati-event-source} (each consumes
  * {@value #SUBSCRIBER_PREFIX}{@code <its route id>}) and, with {@code wati.events.forward-url},
  * the forward route. Each gets the event once: the ones that had it are kept with the event, so a
- * retry after one subscriber failed reaches only the others.
+ * retry after a subscriber failed reaches only the ones that failed.
  */
 public class EventSteps {
 
@@ -48,11 +48,11 @@ public class EventSteps {
     public static final String MEDIA_ERROR = "WatiMediaError";
     private static final Logger LOG = LoggerFactory.getLogger(EventSteps.class);
 
-    /** A subscriber failed: the event is tried again later for it and the ones after it. */
+    /** A subscriber failed (the first of them; the others suppressed): the event is tried again later for them. */
     public static class SubscriberFailedException extends Exception {
         public SubscriberFailedException(String subscriber, Throwable cause) {
             super("Subscriber " + subscriber + " failed: " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause, false, false);
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause, true, false);
         }
     }
 
@@ -145,9 +145,14 @@ public class EventSteps {
         exchange.getMessage().setBody(inbound.payload());
     }
 
-    /** Passes the event to each subscriber that has not had it, in turn; the first failure stops the rest until the retry. */
+    /**
+     * Passes the event to each subscriber that has not had it, in turn. One that fails does not keep
+     * it from the others: the attempt fails after all were tried, and the retry calls only the ones
+     * that failed.
+     */
     public void deliver(Exchange exchange) throws SubscriberFailedException {
         InboundEvent inbound = InboundEvent.of(exchange);
+        SubscriberFailedException failed = null;
         for (Map.Entry<String, String> subscriber : subscribers().entrySet()) {
             if (inbound.deliveredTo().contains(subscriber.getKey())) {
                 continue;
@@ -162,10 +167,16 @@ public class EventSteps {
                 e.getMessage().setHeader(FILE_URL, inbound.fileUrl());
                 e.getMessage().setHeader(MEDIA_ERROR, inbound.mediaError());
             });
-            if (sent.getException() != null) {
-                throw new SubscriberFailedException(subscriber.getKey(), sent.getException());
+            if (sent.getException() == null) {
+                inbound.deliveredTo().add(subscriber.getKey());
+            } else if (failed == null) {
+                failed = new SubscriberFailedException(subscriber.getKey(), sent.getException());
+            } else {
+                failed.addSuppressed(sent.getException());
             }
-            inbound.deliveredTo().add(subscriber.getKey());
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

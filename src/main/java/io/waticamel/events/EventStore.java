@@ -301,30 +301,11 @@ public class EventStore implements AutoCloseable {
 
     /** A page of events, newest first (for the events API); {@code state}, {@code account}, {@code type} optional. */
     public List<Map<String, Object>> list(String state, String account, String type, int page, int size) throws SQLException {
-        StringBuilder where = new StringBuilder("1 = 1");
-        List<String> parameters = new ArrayList<>();
-        for (String[] filter : new String[][] {{"state", state}, {"account", account}, {"event_type", type}}) {
-            if (filter[1] != null) {
-                where.append(" AND ").append(filter[0]).append(" = ?");
-                parameters.add(filter[1]);
-            }
-        }
-        List<Map<String, Object>> events = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + SUMMARY + " FROM wati_events WHERE "
-                + where + " ORDER BY id DESC LIMIT ? OFFSET ?")) {
-            int i = 1;
-            for (String parameter : parameters) {
-                s.setString(i++, parameter);
-            }
-            s.setInt(i++, size);
-            s.setLong(i, (long) page * size);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    events.add(summary(rs, false));
-                }
-            }
-        }
-        return events;
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put("state = ?", state);
+        conditions.put("account = ?", account);
+        conditions.put("event_type = ?", type);
+        return Rows.page(db, "SELECT " + SUMMARY + " FROM wati_events", conditions, "id DESC", page, size, rs -> summary(rs, false));
     }
 
     /** One event with its JSON, or null. */
@@ -365,10 +346,7 @@ public class EventStore implements AutoCloseable {
         event.put("delivered_to", rs.getString("delivered_to"));
         event.put("file_id", rs.getString("file_id"));
         event.put("error", rs.getString("error"));
-        for (String at : new String[] {"received_at", "next_attempt_at", "processed_at"}) {
-            Timestamp ts = rs.getTimestamp(at);
-            event.put(at, ts == null ? null : java.time.format.DateTimeFormatter.ISO_INSTANT.format(ts.toInstant()));
-        }
+        Rows.instants(rs, event, "received_at", "next_attempt_at", "processed_at");
         if (withPayload) {
             event.put("payload", rs.getString("payload"));
         }

@@ -52,33 +52,37 @@ public class EventsApi {
 
     /** GET /api/v1/events/{id}: the event with the JSON WATI sent. */
     public void get(Exchange exchange) throws Exception {
-        if (!admin(exchange)) {
-            return;
+        Map<String, Object> event = found(exchange);
+        if (event != null) {
+            event.put("payload", mapper.readTree((String) event.get("payload")));
+            JsonAnswer.send(exchange, 200, event);
         }
-        Long id = id(exchange);
-        Map<String, Object> event = id == null ? null : store.find(id);
-        if (event == null) {
-            JsonAnswer.send(exchange, 404, Map.of("error", "No event with this id"));
-            return;
-        }
-        event.put("payload", mapper.readTree((String) event.get("payload")));
-        JsonAnswer.send(exchange, 200, event);
     }
 
     /** POST /api/v1/events/{id}/retry: a failed event is processed again (its attempts start over); 409 when it is not failed. */
     public void retry(Exchange exchange) throws Exception {
-        if (!admin(exchange)) {
+        Map<String, Object> event = found(exchange);
+        if (event == null) {
             return;
         }
-        Long id = id(exchange);
-        Map<String, Object> event = id == null ? null : store.find(id);
+        if (store.retry((Long) event.get("id"))) {
+            JsonAnswer.send(exchange, 202, Map.of("id", event.get("id"), "state", "received"));
+        } else {
+            JsonAnswer.send(exchange, 409, Map.of("error", "Only a failed event can be retried; this one is " + event.get("state")));
+        }
+    }
+
+    /** The path's event for an admin; null when a 403 or 404 has been answered. */
+    private Map<String, Object> found(Exchange exchange) throws Exception {
+        if (!admin(exchange)) {
+            return null;
+        }
+        String id = exchange.getMessage().getHeader("id", String.class);
+        Map<String, Object> event = id != null && id.matches("[0-9]{1,18}") ? store.find(Long.parseLong(id)) : null;
         if (event == null) {
             JsonAnswer.send(exchange, 404, Map.of("error", "No event with this id"));
-        } else if (!store.retry(id)) {
-            JsonAnswer.send(exchange, 409, Map.of("error", "Only a failed event can be retried; this one is " + event.get("state")));
-        } else {
-            JsonAnswer.send(exchange, 202, Map.of("id", id, "state", "received"));
         }
+        return event;
     }
 
     private boolean admin(Exchange exchange) throws Exception {
@@ -87,11 +91,6 @@ public class EventsApi {
         }
         JsonAnswer.send(exchange, 403, Map.of("error", "WATI events are shown to the API keys named in wati.api-admins only"));
         return false;
-    }
-
-    private static Long id(Exchange exchange) {
-        String id = exchange.getMessage().getHeader("id", String.class);
-        return id != null && id.matches("[0-9]{1,18}") ? Long.valueOf(id) : null;
     }
 
     private static String blankToNull(String value) {

@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -222,40 +220,13 @@ public class MessageLog {
         }
         String account = in.getHeader("account", String.class);
         account = account == null || account.isBlank() ? null : account.strip().toLowerCase(java.util.Locale.ROOT);
-        boolean seesAll = owners.seesAll(exchange);
-        StringBuilder where = new StringBuilder("1 = 1");
-        List<Object> parameters = new ArrayList<>();
-        if (!seesAll) {
-            where.append(" AND caller = ?");
-            parameters.add(owners.caller(exchange));
-        }
-        if (number != null) {
-            where.append(" AND number = ?");
-            parameters.add(number);
-        }
-        if (account != null) {
-            where.append(" AND account = ?");
-            parameters.add(account);
-        }
-        if (since != null) {
-            where.append(" AND created_at >= ?");
-            parameters.add(Timestamp.from(since));
-        }
-        List<Map<String, Object>> messages = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM messages WHERE "
-                + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
-            int i = 1;
-            for (Object parameter : parameters) {
-                s.setObject(i++, parameter);
-            }
-            s.setInt(i++, size);
-            s.setLong(i, (long) page * size);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    messages.add(record(rs));
-                }
-            }
-        }
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put("caller = ?", owners.seesAll(exchange) ? null : owners.caller(exchange));
+        conditions.put("number = ?", number);
+        conditions.put("account = ?", account);
+        conditions.put("created_at >= ?", since == null ? null : Timestamp.from(since));
+        List<Map<String, Object>> messages = Rows.page(db, "SELECT " + COLUMNS + " FROM messages", conditions, "created_at DESC, id DESC",
+                page, size, MessageLog::record);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("page", page);
         answer.put("size", size);
@@ -278,10 +249,7 @@ public class MessageLog {
         record.put("wati_id", rs.getString("wati_id"));
         record.put("whatsapp_message_id", rs.getString("whatsapp_message_id"));
         record.put("local_message_id", rs.getString("local_message_id"));
-        for (String at : new String[] {"created_at", "sent_at", "delivered_at", "read_at", "replied_at", "failed_at"}) {
-            Timestamp ts = rs.getTimestamp(at);
-            record.put(at, ts == null ? null : DateTimeFormatter.ISO_INSTANT.format(ts.toInstant()));
-        }
+        Rows.instants(rs, record, "created_at", "sent_at", "delivered_at", "read_at", "replied_at", "failed_at");
         record.put("failed_code", rs.getString("failed_code"));
         record.put("failed_detail", rs.getString("failed_detail"));
         return record;

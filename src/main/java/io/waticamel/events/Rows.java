@@ -1,0 +1,65 @@
+package io.waticamel.events;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+/** The listings of the events package's APIs: one page of a filtered query, times as ISO-8601 instants. */
+final class Rows {
+
+    /** One row as its JSON record. */
+    interface Mapper {
+        Map<String, Object> map(ResultSet rs) throws SQLException;
+    }
+
+    private Rows() {
+    }
+
+    /**
+     * {@code select} (up to FROM) with the {@code conditions} whose value is not null ("caller = ?" ->
+     * value), ordered, one page of {@code size} rows.
+     */
+    static List<Map<String, Object>> page(DataSource db, String select, Map<String, Object> conditions, String orderBy, int page, int size,
+            Mapper mapper) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> values = new ArrayList<>();
+        conditions.forEach((condition, value) -> {
+            if (value != null) {
+                where.append(" AND ").append(condition);
+                values.add(value);
+            }
+        });
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(select + where + " ORDER BY " + orderBy
+                + " LIMIT ? OFFSET ?")) {
+            int i = 1;
+            for (Object value : values) {
+                s.setObject(i++, value);
+            }
+            s.setInt(i++, size);
+            s.setLong(i, (long) page * size);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The columns' times into the record, as ISO-8601 instants (null stays null). */
+    static void instants(ResultSet rs, Map<String, Object> record, String... columns) throws SQLException {
+        for (String column : columns) {
+            Timestamp ts = rs.getTimestamp(column);
+            record.put(column, ts == null ? null : DateTimeFormatter.ISO_INSTANT.format(ts.toInstant()));
+        }
+    }
+}

@@ -113,9 +113,20 @@ public final class WatiEvent {
         return owner == null || owner.isNull() || !owner.asBoolean(false);
     }
 
-    /** The customer's text, trimmed; null when the message has none. */
+    /**
+     * The customer's text, trimmed: {@code text}, else the reply button or list entry they tapped
+     * (a template's "Stop promotions" quick reply); null when the message has none.
+     */
     public String messageText() {
         String text = text("text");
+        if (text == null) {
+            for (String[] reply : new String[][] {{"buttonReply", "text"}, {"interactiveButtonReply", "title"}, {"listReply", "title"}}) {
+                JsonNode value = json.path(reply[0]).path(reply[1]);
+                if (text == null && value.isTextual() && !value.asText().isBlank()) {
+                    text = value.asText();
+                }
+            }
+        }
         return text == null ? null : text.strip();
     }
 

@@ -77,5 +77,10 @@ class WatiEventTest {
         assertThat(e.waId()).isEqualTo("27821234567");
         assertThat(e.messageText()).isEqualTo("STOP");
         assertThat(e.isCustomerMessage()).isTrue();
+        assertThat(event("{\"eventType\":\"message\",\"type\":\"button\",\"buttonReply\":{\"text\":\"Stop promotions \"}}").messageText())
+                .isEqualTo("Stop promotions");
+        assertThat(event("{\"eventType\":\"message\",\"type\":\"interactive\",\"interactiveButtonReply\":{\"title\":\"UNSUBSCRIBE\"}}")
+                .messageText()).isEqualTo("UNSUBSCRIBE");
+        assertThat(event("{\"eventType\":\"message\",\"type\":\"location\"}").messageText()).isNull();
     }
 }

@@ -29,8 +29,8 @@ CREATE TABLE wati_events (
     CONSTRAINT wati_events_once UNIQUE (account, dedup_key)
 );
 
-CREATE INDEX wati_events_pending ON wati_events (state, next_attempt_at, id);
-CREATE INDEX wati_events_claim ON wati_events (claim_token);
+-- the worker's candidates: received events in id order (the few waiting for a retry are skipped)
+CREATE INDEX wati_events_pending ON wati_events (state, id);
 
 -- Every send the runtime makes (send_session_message, send_template_message, send_session_file),
 -- with WATI's ids from its answer; status events move it to the furthest status reached

@@ -12,6 +12,8 @@
 //      and no other memory option, peak heap and direct buffers by JMX
 //   3. cold start: process start to GET /observe/health = 200; restart-to-healthy on an existing data folder
 //   ext: throttle accuracy at 5, 50, 500 /s and 10,000 async actions through the outbox
+//   ingest: WATI webhook events in (#13) on H2 and PostgreSQL: answers/s and latency at c=8 and 32 with 10 % redeliveries,
+//      duplicate flags, each event forwarded once, processing rate and lag, CPU split (ingestSection)
 // plus, in the full run, configuration variants (-D before -jar) and a JFR profile of the worst ratio.
 // Needs the runtime jar on the class path (Azure SDK for the raw copy): see run.sh.
 // The runtime and the forwarder run on BENCH_JAVA (a java binary or a JDK home), else $JAVA_HOME/bin/java, else the
@@ -114,7 +116,8 @@ public class Bench {
         Path work;
         List<String> runtimeOpts = new ArrayList<>();
         List<Variant> variants = new ArrayList<>();
-        Set<String> sections = new HashSet<>(List.of("throughput", "forwarder", "media", "coldstart", "restart", "ext", "variants", "profile"));
+        Set<String> sections = new HashSet<>(List.of("throughput", "forwarder", "media", "coldstart", "restart", "ext", "ingest", "variants",
+                "profile"));
         double maxWarmS;
         /** Length of the runtime's first (continuous, c=8) warm-up load, from which the time to steady throughput is taken. */
         double steadyS;
@@ -129,6 +132,10 @@ public class Bench {
         /** Action doubles (a) and (b) on Vert.x (default; measured faster than the JDK server, see doubleCheck) or the JDK server. */
         boolean vertxDouble = true;
         List<String> mediaOpts = new ArrayList<>();
+        /** ingest: distinct events per measured run (c=8 and c=32 each), events of the warm-up run, databases, waits. */
+        int ingestEvents = -1, ingestWarm;
+        List<String> ingestDbs = List.of("h2", "postgresql");
+        double ingestWaitS, ingestGraceS;
     }
 
     record Variant(String name, List<String> opts) {
@@ -202,6 +209,9 @@ public class Bench {
                 throttleAccuracy(o, client);
                 outboxAsyncActions(o, client);
             }
+            if (o.sections.contains("ingest")) {
+                ingestSection(o, client, actionA);
+            }
             if (o.sections.contains("variants") && !o.variants.isEmpty()) {
                 variantsSection(o, client, actionA, actionB, cs, base);
             }
@@ -271,6 +281,10 @@ public class Bench {
                 overrideWarm = Double.parseDouble(a.substring(9));
             } else if (a.startsWith("--measure-s=")) {
                 overrideMeasure = Double.parseDouble(a.substring(12));
+            } else if (a.startsWith("--ingest-events=")) {
+                o.ingestEvents = Integer.parseInt(a.substring(16));
+            } else if (a.startsWith("--ingest-db=")) {
+                o.ingestDbs = List.of(a.substring(12).split(","));
             } else if (a.startsWith("--only=")) {
                 o.sections = new HashSet<>(List.of(a.substring(7).split(",")));
             } else if (a.startsWith("--skip=")) {
@@ -294,6 +308,7 @@ public class Bench {
             o.warmS = 6; o.directWarmS = 1.5; o.measureS = 2; o.bWarmS = 1.5; o.bMeasureS = 2;
             o.steadyS = 15; o.steadyTailS = 5; o.fwdWarmS = 4; o.fwdMaxWarmS = 16; o.restartRuns = 2;
             o.coldRuns = 1; o.mediaRuns = 1; o.variantWarmS = 3; o.variantMeasureS = 2;
+            o.ingestEvents = o.ingestEvents > 0 ? o.ingestEvents : 2000; o.ingestWarm = 1000; o.ingestWaitS = 60; o.ingestGraceS = 0.5;
             o.sections.remove("variants");
             o.sections.remove("profile");
         } else {
@@ -301,6 +316,7 @@ public class Bench {
             o.warmS = 20; o.directWarmS = 4; o.measureS = 6; o.bWarmS = 3; o.bMeasureS = 6;
             o.steadyS = 75; o.steadyTailS = 10; o.fwdWarmS = 20; o.fwdMaxWarmS = 60; o.restartRuns = 5;
             o.coldRuns = 5; o.mediaRuns = 2; o.variantWarmS = 20; o.variantMeasureS = 5;
+            o.ingestEvents = o.ingestEvents > 0 ? o.ingestEvents : 20_000; o.ingestWarm = 5000; o.ingestWaitS = 300; o.ingestGraceS = 1;
         }
         if (overrideWarm >= 0) {
             o.warmS = overrideWarm;
@@ -1825,6 +1841,612 @@ public class Bench {
         }
     }
 
+    // ------------------------------------------------------------------------------- ingest: WATI events in (#13)
+    static final String WEBHOOK_ACCOUNT = "main";
+    static final String WEBHOOK_SECRET = "bench-secret-0123456789";
+
+    /**
+     * WATI events in (#13): per database (H2, the default, and PostgreSQL with its default settings, fsync on), one runtime
+     * with wati.events.forward-url pointing at a double in this JVM; a warm-up run, then N distinct events at c=8 and N at
+     * c=32, each with N/10 redeliveries of events already answered mixed in (every 11th request), the events worker running
+     * as shipped. Per run: answers (rate, latency, non-200, duplicate flags), then the wait for the forwards (each distinct
+     * event exactly once), the processing rate and the lag, and the CPU split. Informational: no thresholds.
+     */
+    static void ingestSection(Options o, HttpClient client, Wati wati) throws Exception {
+        log("== ingest: WATI webhook events in, " + o.ingestEvents + " events per run, databases " + o.ingestDbs);
+        List<IngestResult> results = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        int run = 0;
+        try (ForwardDouble fwd = new ForwardDouble()) {
+            for (String db : o.ingestDbs) {
+                Postgres pg = null;
+                RuntimeProcess rt = null;
+                try {
+                    List<String> opts = new ArrayList<>(o.runtimeOpts);
+                    opts.addAll(List.of("-Dwati.accounts." + WEBHOOK_ACCOUNT + ".endpoint=" + wati.url() + "/123",
+                            "-Dwati.accounts." + WEBHOOK_ACCOUNT + ".token=" + TOKEN,
+                            "-Dwati.accounts." + WEBHOOK_ACCOUNT + ".webhook-secret=" + WEBHOOK_SECRET,
+                            "-Dwati.events.forward-url=" + fwd.url() + "/hook"));
+                    if (db.equals("postgresql")) {
+                        Path bin = Postgres.binDir();
+                        if (bin == null) {
+                            notes.add("PostgreSQL: not measured, no server binaries (initdb, pg_ctl) under /usr/lib/postgresql or PG_BIN");
+                            continue;
+                        }
+                        pg = Postgres.start(bin);
+                        CLEANUP.add(pg);
+                        notes.add("PostgreSQL: " + pg.settings());
+                        opts.add("-Dwati.db.url=" + pg.jdbcUrl());
+                        opts.add("-Dwati.db.user=wati");
+                    } else if (!db.equals("h2")) {
+                        throw new IllegalArgumentException("--ingest-db: h2 or postgresql, not " + db);
+                    }
+                    rt = RuntimeProcess.start(o, "ingest-" + db, opts, null);
+                    notes.add("Answers to bad requests (" + db + "): " + ingestRefusals(client, rt));
+                    results.add(ingestRun(o, client, rt, fwd, pg, db, "warm-up", ++run, o.ingestWarm, 32));
+                    for (int c : new int[] {8, 32}) {
+                        results.add(ingestRun(o, client, rt, fwd, pg, db, "measured", ++run, o.ingestEvents, c));
+                    }
+                    if (pg != null) {
+                        notes.add("PostgreSQL wati_events after the runs: " + pg.eventStates());
+                    }
+                    rt.close();
+                    if (pg == null) {
+                        notes.add("H2 wati_events after the runs: " + h2EventStates(rt.dir.resolve("data/db")));
+                    }
+                } finally {
+                    if (rt != null) {
+                        rt.close();
+                    }
+                    if (pg != null) {
+                        pg.close();
+                    }
+                }
+            }
+            if (fwd.stray.get() > 0) {
+                notes.add("Forwards of no known event: " + fwd.stray.get() + " (first body: `" + abbreviate(fwd.firstStray.get(), 200) + "`)");
+            }
+        }
+        md("## Ingest: WATI webhook events in (#13)");
+        md("");
+        md(fmt("`POST /webhooks/wati/%s/{secret}` from this load generator (java.net.http.HttpClient, HTTP/1.1, closed loop, one thread "
+                + "per caller): per run N distinct events (2 of 3 message status events, Delivered or Read, 1 of 3 a customer text "
+                + "message, ~250 bytes each), plus N/10 redeliveries (every 11th request is the same body as an event whose 200 "
+                + "already came back, picked at random), so each run sends 1.1 N requests. The runtime is as shipped (events "
+                + "worker: poll every 100 ms, up to 200 claimed per poll, 8 worker threads; the forward is its only subscriber) with "
+                + "`wati.events.forward-url` pointing at a Vert.x double in the harness JVM that answers 200 and counts each event's "
+                + "forwards. Per database one fresh runtime: a warm-up run of %d events at c=32 (a fresh JVM, shown), then %d at "
+                + "c=8 and %d at c=32; each run waits for its last forward (at most %.0f s) and %.1f s more to catch a second "
+                + "forward before the next starts. H2 = the default embedded file database (the runtime sets WRITE_DELAY 0: each "
+                + "commit written at once, not fsynced); PostgreSQL 15 = a throwaway cluster (initdb, pg_ctl) on 127.0.0.1 with "
+                + "PostgreSQL's defaults (fsync on, synchronous_commit on: each commit is fsynced), same machine and disk. "
+                + "Goal stated by #13: >= 2000 events/s per instance with the answer's p99 under 50 ms (not asserted here).",
+                WEBHOOK_ACCOUNT, o.ingestWarm, o.ingestEvents, o.ingestEvents, o.ingestWaitS, o.ingestGraceS));
+        md("");
+        md("Ingest and duplicates (answers; latency of every request, redeliveries included):");
+        md("");
+        md("| database | run | c | requests (events + redeliveries) | answered /s | p50 / p99 / max ms | non-200 | duplicate=true / redeliveries sent | stored (duplicate=false) / events | forwarded / twice / missing |");
+        md("|---|---|---|---|---|---|---|---|---|---|");
+        for (IngestResult r : results) {
+            md(r.ingestRow());
+        }
+        md("");
+        md("Processing (the events worker, while and after the events came in) and CPU (% of 2 cores; harness = load generator, "
+                + "forward double and WATI doubles, one JVM; PostgreSQL = the postmaster and its backends; other = the rest of the "
+                + "machine, e.g. another build):");
+        md("");
+        md("| database | run | c | first event -> last forward s | processing events/s | ingest s | lag: ingest end -> last forward s | answer -> forward p50 / p99 ms | runtime CPU µs/event (intake + processing) | CPU % during ingest: runtime / harness / PostgreSQL / other | CPU % after ingest: runtime / harness / PostgreSQL / other |");
+        md("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (IngestResult r : results) {
+            md(r.processingRow());
+        }
+        md("");
+        for (IngestResult r : results) {
+            if (r.firstNon200 != null) {
+                md("First non-200 (" + r.db + ", " + r.label + " c=" + r.c + "): `" + abbreviate(r.firstNon200, 300) + "`");
+                md("");
+            }
+            if (r.processingTimedOut) {
+                md("NOT all events forwarded within " + o.ingestWaitS + " s (" + r.db + ", " + r.label + " c=" + r.c + ")");
+                md("");
+            }
+        }
+        for (String n : notes) {
+            md("- " + n);
+        }
+        md("");
+    }
+
+    /** A wrong secret, an unknown account and a body that is no JSON: their statuses (404, 404, 400 expected). */
+    static String ingestRefusals(HttpClient client, RuntimeProcess rt) throws Exception {
+        String ok = "{\"eventType\":\"sentMessageREAD_v2\",\"id\":\"probe\",\"whatsappMessageId\":\"wamid.probe\",\"statusString\":\"Read\"}";
+        int wrongSecret = client.send(webhookRequest(rt, WEBHOOK_ACCOUNT, WEBHOOK_SECRET + "x", ok), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int unknown = client.send(webhookRequest(rt, "nobody", WEBHOOK_SECRET, ok), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int notJson = client.send(webhookRequest(rt, WEBHOOK_ACCOUNT, WEBHOOK_SECRET, "not json"), HttpResponse.BodyHandlers.discarding()).statusCode();
+        String s = fmt("wrong secret %d, unknown account %d, non-JSON body %d (expected 404, 404, 400)", wrongSecret, unknown, notJson);
+        log(s);
+        return s;
+    }
+
+    static HttpRequest webhookRequest(RuntimeProcess rt, String account, String secret, String body) {
+        return webhookRequest(URI.create(rt.url() + "/webhooks/wati/" + account + "/" + secret), body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static HttpRequest webhookRequest(URI uri, byte[] body) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    /** Event i of run r: its id is "ev{r}-{i}" (the forward double reads it back); 2 of 3 status events, 1 of 3 a customer text. */
+    static byte[] ingestEvent(int run, int i) {
+        String id = "ev" + run + "-" + i;
+        String waId = "2782" + String.format(Locale.ROOT, "%07d", i % 5000);
+        long ts = 1764400000L + i;
+        String json = switch (i % 3) {
+            case 0 -> "{\"eventType\":\"sentMessageDELIVERED_v2\",\"id\":\"" + id + "\",\"whatsappMessageId\":\"wamid." + id
+                    + "\",\"conversationId\":\"conv-" + waId + "\",\"ticketId\":\"ticket-" + waId + "\",\"statusString\":\"Delivered\","
+                    + "\"waId\":\"" + waId + "\",\"timestamp\":\"" + ts + "\"}";
+            case 1 -> "{\"eventType\":\"sentMessageREAD_v2\",\"id\":\"" + id + "\",\"whatsappMessageId\":\"wamid." + id
+                    + "\",\"conversationId\":\"conv-" + waId + "\",\"ticketId\":\"ticket-" + waId + "\",\"statusString\":\"Read\","
+                    + "\"waId\":\"" + waId + "\",\"timestamp\":\"" + ts + "\"}";
+            default -> "{\"eventType\":\"message\",\"id\":\"" + id + "\",\"whatsappMessageId\":\"wamid." + id + "\",\"conversationId\":\"conv-"
+                    + waId + "\",\"ticketId\":\"ticket-" + waId + "\",\"text\":\"Hello, is my order " + i + " on its way?\",\"type\":\"text\","
+                    + "\"data\":null,\"timestamp\":\"" + ts + "\",\"owner\":false,\"statusString\":\"SENT\",\"waId\":\"" + waId
+                    + "\",\"senderName\":\"Bench Customer\"}";
+        };
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static final class IngestResult {
+        String db, label;
+        int c, events, redeliveries;
+        long ok, non200, dupTrue, dupFalse, dupTrueOnFresh, dupFalseOnRedelivery;
+        String firstNon200;
+        long[] latNs;
+        double ingestS, allS, lagS;
+        long forwarded, forwardedTwice, forwardsTotal, missing;
+        double[] answerToForwardMs = new double[0];
+        boolean processingTimedOut;
+        /** CPU ms during ingest and after it (until the last forward): runtime, harness, PostgreSQL, other. */
+        double[] cpuIngest = new double[4], cpuAfter = new double[4];
+        double afterS;
+
+        double p(double q) {
+            if (latNs.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.ceil(q / 100.0 * latNs.length) - 1;
+            return latNs[Math.max(0, Math.min(latNs.length - 1, i))] / 1e6;
+        }
+
+        static double pct(double[] sorted, double q) {
+            if (sorted.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.ceil(q / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        }
+
+        static String cpu(double[] ms, double s, boolean pg) {
+            double k = 1 / (s * 1000) * 100 / 2;
+            return fmt("%.0f / %.0f / %s / %.0f", ms[0] * k, ms[1] * k, pg ? fmt("%.0f", ms[2] * k) : "-", ms[3] * k);
+        }
+
+        String ingestRow() {
+            return fmt("| %s | %s | %d | %d + %d | %.0f | %.1f / %.1f / %.1f | %d | %d / %d%s | %d / %d%s | %d / %d / %d |", db, label, c, events,
+                    redeliveries, ok / ingestS, p(50), p(99), latNs.length == 0 ? Double.NaN : latNs[latNs.length - 1] / 1e6, non200, dupTrue,
+                    redeliveries, dupTrueOnFresh > 0 || dupFalseOnRedelivery > 0
+                            ? fmt(" (**%d fresh answered duplicate, %d redeliveries answered not duplicate**)", dupTrueOnFresh, dupFalseOnRedelivery) : "",
+                    dupFalse, events, dupFalse != events ? " **≠**" : "", forwarded, forwardedTwice, missing);
+        }
+
+        String processingRow() {
+            boolean pg = db.equals("postgresql");
+            return fmt("| %s | %s | %d | %.2f%s | %.0f | %.2f | %.2f | %.0f / %.0f | %.0f | %s | %s |", db, label, c, allS,
+                    processingTimedOut ? " (timed out)" : "", forwarded / allS, ingestS, lagS, pct(answerToForwardMs, 50),
+                    pct(answerToForwardMs, 99), (cpuIngest[0] + cpuAfter[0]) * 1000 / Math.max(1, events), cpu(cpuIngest, ingestS, pg),
+                    afterS > 0.05 ? cpu(cpuAfter, afterS, pg) : "-");
+        }
+    }
+
+    /** CPU snapshot (ms): machine, runtime, harness, PostgreSQL. */
+    static long[] cpuSnapshot(RuntimeProcess rt, Postgres pg) {
+        return new long[] {machineCpuMs(), cpuMs(rt.pid()), cpuMs(ProcessHandle.current().pid()), pg == null ? 0 : pg.cpuMs()};
+    }
+
+    /** runtime, harness, PostgreSQL, other (the machine minus those three) between two snapshots. */
+    static double[] cpuSplit(long[] a, long[] b) {
+        double rt = b[1] - a[1], h = b[2] - a[2], pg = Math.max(0, b[3] - a[3]);
+        return new double[] {rt, h, pg, Math.max(0, b[0] - a[0] - rt - h - pg)};
+    }
+
+    /**
+     * One run: `events` distinct events and events/10 redeliveries by c closed-loop callers (request k is a redelivery when
+     * k % 11 == 10: the body of a random event whose 200 already came back), then the wait for every stored event's forward.
+     */
+    static IngestResult ingestRun(Options o, HttpClient client, RuntimeProcess rt, ForwardDouble fwd, Postgres pg, String db, String label,
+            int run, int events, int c) throws Exception {
+        int redeliveries = events / 10;
+        int total = events + redeliveries;
+        byte[][] bodies = new byte[events][];
+        for (int i = 0; i < events; i++) {
+            bodies[i] = ingestEvent(run, i);
+        }
+        ForwardTracker tracker = fwd.track(run, events);
+        URI uri = URI.create(rt.url() + "/webhooks/wati/" + WEBHOOK_ACCOUNT + "/" + WEBHOOK_SECRET);
+        AtomicInteger next = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicIntegerArray answered = new java.util.concurrent.atomic.AtomicIntegerArray(events);
+        AtomicInteger answeredCount = new AtomicInteger();
+        long[] answeredAt = new long[events];
+        AtomicLong non200 = new AtomicLong(), dupTrue = new AtomicLong(), dupFalse = new AtomicLong(), dupTrueOnFresh = new AtomicLong(),
+                dupFalseOnRedelivery = new AtomicLong(), redeliveriesSent = new AtomicLong();
+        AtomicReference<String> firstNon200 = new AtomicReference<>();
+        Longs[] lat = new Longs[c];
+        CountDownLatch ready = new CountDownLatch(c);
+        CountDownLatch go = new CountDownLatch(1);
+        Thread[] threads = new Thread[c];
+        for (int t = 0; t < c; t++) {
+            Longs mine = lat[t] = new Longs();
+            Random rnd = new Random(run * 1000L + t);
+            threads[t] = new Thread(() -> {
+                ready.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int k; (k = next.getAndIncrement()) < total;) {
+                    boolean redelivery = k % 11 == 10;
+                    int i;
+                    if (redelivery) {
+                        int n;
+                        while ((n = answeredCount.get()) == 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                        }
+                        int slot = rnd.nextInt(n);
+                        while ((i = answered.get(slot)) == 0) {
+                            Thread.onSpinWait();
+                        }
+                        i--;
+                        redeliveriesSent.incrementAndGet();
+                    } else {
+                        i = k - k / 11;
+                    }
+                    long s = System.nanoTime();
+                    try {
+                        HttpResponse<String> resp = client.send(webhookRequest(uri, bodies[i]), HttpResponse.BodyHandlers.ofString());
+                        long e = System.nanoTime();
+                        if (resp.statusCode() != 200) {
+                            non200.incrementAndGet();
+                            firstNon200.compareAndSet(null, "HTTP " + resp.statusCode() + " " + resp.body());
+                            continue;
+                        }
+                        mine.add(e - s);
+                        boolean dup = resp.body().contains("\"duplicate\":true");
+                        (dup ? dupTrue : dupFalse).incrementAndGet();
+                        if (redelivery && !dup) {
+                            dupFalseOnRedelivery.incrementAndGet();
+                        }
+                        if (!redelivery) {
+                            if (dup) {
+                                dupTrueOnFresh.incrementAndGet();
+                            }
+                            answeredAt[i] = e;
+                            answered.set(answeredCount.getAndIncrement(), i + 1);
+                        }
+                    } catch (Exception ex) {
+                        non200.incrementAndGet();
+                        firstNon200.compareAndSet(null, ex.toString());
+                    }
+                }
+            }, "ingest-" + t);
+            threads[t].setDaemon(true);
+            threads[t].start();
+        }
+        ready.await();
+        long[] cpu0 = cpuSnapshot(rt, pg);
+        long t0 = System.nanoTime();
+        go.countDown();
+        for (Thread th : threads) {
+            th.join();
+        }
+        long tEnd = System.nanoTime();
+        long[] cpu1 = cpuSnapshot(rt, pg);
+        // every stored event (duplicate=false) should reach the forward double once
+        long deadline = tEnd + (long) (o.ingestWaitS * 1e9);
+        while (tracker.distinct.get() < dupFalse.get() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        long tDone = System.nanoTime();
+        long[] cpu2 = cpuSnapshot(rt, pg);
+        boolean timedOut = tracker.distinct.get() < dupFalse.get();
+        Thread.sleep((long) (o.ingestGraceS * 1000));
+
+        IngestResult r = new IngestResult();
+        r.db = db;
+        r.label = label;
+        r.c = c;
+        r.events = events;
+        r.redeliveries = (int) redeliveriesSent.get();
+        r.non200 = non200.get();
+        r.firstNon200 = firstNon200.get();
+        r.dupTrue = dupTrue.get();
+        r.dupFalse = dupFalse.get();
+        r.dupTrueOnFresh = dupTrueOnFresh.get();
+        r.dupFalseOnRedelivery = dupFalseOnRedelivery.get();
+        int n = 0;
+        for (Longs l : lat) {
+            n += l.n;
+        }
+        r.latNs = new long[n];
+        int pos = 0;
+        for (Longs l : lat) {
+            System.arraycopy(l.a, 0, r.latNs, pos, l.n);
+            pos += l.n;
+        }
+        Arrays.sort(r.latNs);
+        r.ok = n;
+        r.ingestS = (tEnd - t0) / 1e9;
+        long last = tracker.last.get();
+        r.allS = ((timedOut || last == 0 ? tDone : last) - t0) / 1e9;
+        r.lagS = ((timedOut || last == 0 ? tDone : last) - tEnd) / 1e9;
+        r.processingTimedOut = timedOut;
+        r.forwarded = tracker.distinct.get();
+        r.forwardsTotal = tracker.total.get();
+        int twice = 0;
+        List<Double> lags = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            int k = tracker.count.get(i);
+            if (k > 1) {
+                twice++;
+            }
+            if (k > 0 && answeredAt[i] > 0) {
+                lags.add((tracker.firstAt.get(i) - answeredAt[i]) / 1e6);
+            }
+        }
+        r.forwardedTwice = twice;
+        r.missing = events - r.forwarded;
+        r.answerToForwardMs = lags.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        r.cpuIngest = cpuSplit(cpu0, cpu1);
+        r.cpuAfter = cpuSplit(cpu1, cpu2);
+        r.afterS = (tDone - tEnd) / 1e9;
+        log(fmt("ingest %-10s %-8s c=%-2d %d+%d: %.0f answered/s, p50 %.1f p99 %.1f max %.1f ms, non-200 %d, duplicate=true %d, stored %d; "
+                + "forwarded %d (twice %d, missing %d) %.2f s after the first event = %.0f/s, lag %.2f s%s; cpu ingest rt %.0f h %.0f pg %.0f other %.0f ms",
+                db, label, c, events, r.redeliveries, r.ok / r.ingestS, r.p(50), r.p(99), n == 0 ? 0 : r.latNs[n - 1] / 1e6, r.non200, r.dupTrue,
+                r.dupFalse, r.forwarded, r.forwardedTwice, r.missing, r.allS, r.forwarded / r.allS, r.lagS, timedOut ? " (TIMED OUT)" : "",
+                r.cpuIngest[0], r.cpuIngest[1], r.cpuIngest[2], r.cpuIngest[3]));
+        if (r.firstNon200 != null) {
+            log("  first non-200: " + abbreviate(r.firstNon200, 300));
+        }
+        return r;
+    }
+
+    /** Forwards per event of one run, and when the first of each and the last of all arrived (System.nanoTime()). */
+    static final class ForwardTracker {
+        final java.util.concurrent.atomic.AtomicIntegerArray count;
+        final java.util.concurrent.atomic.AtomicLongArray firstAt;
+        final AtomicInteger distinct = new AtomicInteger();
+        final AtomicLong total = new AtomicLong();
+        final AtomicLong last = new AtomicLong();
+
+        ForwardTracker(int events) {
+            count = new java.util.concurrent.atomic.AtomicIntegerArray(events);
+            firstAt = new java.util.concurrent.atomic.AtomicLongArray(events);
+        }
+
+        void arrived(int i, long now) {
+            total.incrementAndGet();
+            if (count.getAndIncrement(i) == 0) {
+                firstAt.set(i, now);
+                distinct.incrementAndGet();
+            }
+            last.accumulateAndGet(now, Math::max);
+        }
+    }
+
+    /**
+     * wati.events.forward-url's double (a CRM's webhook trigger): a Vert.x server on 127.0.0.1, one event loop, 200 to every
+     * request; each body's "id" ("ev{run}-{i}") is counted for its run.
+     */
+    static final class ForwardDouble implements AutoCloseable {
+        static final Pattern ID = Pattern.compile("\"id\":\"ev(\\d+)-(\\d+)\"");
+        final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+        final io.vertx.core.http.HttpServer server;
+        final Map<Integer, ForwardTracker> runs = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicLong stray = new AtomicLong();
+        final AtomicReference<String> firstStray = new AtomicReference<>();
+
+        ForwardDouble() throws Exception {
+            server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0))
+                    .requestHandler(req -> req.body().onComplete(b -> {
+                        long now = System.nanoTime();
+                        String body = b.succeeded() ? b.result().toString(StandardCharsets.UTF_8) : "";
+                        Matcher m = ID.matcher(body);
+                        ForwardTracker t = m.find() ? runs.get(Integer.parseInt(m.group(1))) : null;
+                        int i = t == null ? -1 : Integer.parseInt(m.group(2));
+                        if (t != null && i < t.count.length()) {
+                            t.arrived(i, now);
+                        } else {
+                            stray.incrementAndGet();
+                            firstStray.compareAndSet(null, body);
+                        }
+                        req.response().end();
+                    }))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        ForwardTracker track(int run, int events) {
+            ForwardTracker t = new ForwardTracker(events);
+            runs.put(run, t);
+            return t;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.actualPort();
+        }
+
+        @Override
+        public void close() {
+            vertx.close();
+        }
+    }
+
+    /** wati_events by state in the H2 file the runtime used (read after it stopped). */
+    static String h2EventStates(Path db) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + db, "sa", "")) {
+            return eventStates(c);
+        } catch (Exception e) {
+            return "n/a (" + abbreviate(e.toString(), 200) + ")";
+        }
+    }
+
+    static String eventStates(java.sql.Connection c) throws java.sql.SQLException {
+        StringBuilder sb = new StringBuilder();
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT state, COUNT(*), COUNT(DISTINCT dedup_key) FROM wati_events "
+                + "WHERE wati_id LIKE 'ev%' GROUP BY state ORDER BY state")) {
+            while (rs.next()) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(rs.getString(1)).append(" ").append(rs.getLong(2))
+                        .append(" rows (").append(rs.getLong(3)).append(" distinct keys)");
+            }
+        }
+        return sb.length() == 0 ? "no rows" : sb.toString();
+    }
+
+    /**
+     * A throwaway PostgreSQL cluster (initdb + pg_ctl, server binaries of the Debian package postgresql-15) on 127.0.0.1, with
+     * PostgreSQL's default settings (fsync and synchronous_commit on); as root, owned by and run as the postgres user.
+     */
+    static final class Postgres implements AutoCloseable {
+        final Path dir;
+        final Path bin;
+        final int port;
+        final boolean asPostgres;
+        boolean stopped;
+
+        Postgres(Path dir, Path bin, int port, boolean asPostgres) {
+            this.dir = dir;
+            this.bin = bin;
+            this.port = port;
+            this.asPostgres = asPostgres;
+        }
+
+        static Path binDir() throws IOException {
+            String configured = System.getenv("PG_BIN");
+            if (configured != null && !configured.isBlank()) {
+                return Files.isExecutable(Path.of(configured, "initdb")) ? Path.of(configured) : null;
+            }
+            Path root = Path.of("/usr/lib/postgresql");
+            if (!Files.isDirectory(root)) {
+                return null;
+            }
+            try (var versions = Files.list(root)) {
+                return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+                        .max(Comparator.naturalOrder()).orElse(null);
+            }
+        }
+
+        static Postgres start(Path bin) throws Exception {
+            boolean root = "root".equals(System.getProperty("user.name"));
+            // not under the work dir: the postgres user must be able to reach it
+            Path dir = Files.createTempDirectory("wati-bench-pg-");
+            Postgres pg = new Postgres(dir, bin, freePort(), root);
+            if (root) {
+                run(List.of("chown", "postgres:postgres", dir.toString()));
+            }
+            long t0 = System.nanoTime();
+            // --no-sync: initdb does not fsync the files it creates; the server itself runs with fsync on
+            pg.pg(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "wati", "--auth=trust", "-E", "UTF8",
+                    "--no-sync"));
+            pg.pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60", "-l",
+                    dir.resolve("server.log").toString(), "-o", "-p " + pg.port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"));
+            log(fmt("postgresql %s on 127.0.0.1:%d, data %s (%.1f s)", bin, pg.port, dir.resolve("data"), (System.nanoTime() - t0) / 1e9));
+            return pg;
+        }
+
+        String jdbcUrl() {
+            return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        }
+
+        java.sql.Connection connect() throws java.sql.SQLException {
+            return java.sql.DriverManager.getConnection(jdbcUrl(), "wati", "");
+        }
+
+        /** Version and the settings that decide what a commit costs. */
+        String settings() {
+            StringBuilder sb = new StringBuilder();
+            try (java.sql.Connection c = connect(); var s = c.createStatement()) {
+                for (String name : new String[] {"server_version", "fsync", "synchronous_commit", "wal_sync_method", "full_page_writes",
+                        "shared_buffers", "max_connections"}) {
+                    try (var rs = s.executeQuery("SHOW " + name)) {
+                        rs.next();
+                        sb.append(sb.length() == 0 ? "" : ", ").append(name).append(" = ").append(rs.getString(1));
+                    }
+                }
+            } catch (Exception e) {
+                sb.append("settings n/a (").append(abbreviate(e.toString(), 200)).append(")");
+            }
+            return sb.toString();
+        }
+
+        String eventStates() {
+            try (java.sql.Connection c = connect()) {
+                return Bench.eventStates(c);
+            } catch (Exception e) {
+                return "n/a (" + abbreviate(e.toString(), 200) + ")";
+            }
+        }
+
+        /** CPU ms of the postmaster and its current children (the runtime's pooled connections' backends live through a run). */
+        long cpuMs() {
+            try {
+                long pid = Long.parseLong(Files.readAllLines(dir.resolve("data/postmaster.pid")).get(0).trim());
+                long sum = Bench.cpuMs(pid);
+                for (ProcessHandle h : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
+                    sum += Bench.cpuMs(h.pid());
+                }
+                return sum;
+            } catch (Exception e) {
+                return 0;
+            }
+        }
+
+        void pg(List<String> command) throws IOException, InterruptedException {
+            List<String> full = new ArrayList<>();
+            if (asPostgres) {
+                full.addAll(List.of("runuser", "-u", "postgres", "--"));
+            }
+            full.addAll(command);
+            run(full);
+        }
+
+        static void run(List<String> command) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("failed: " + String.join(" ", command) + "\n" + out);
+            }
+        }
+
+        /** pg_ctl stop (fast: connections ended, a clean shutdown checkpoint), then the folder is removed. */
+        @Override
+        public synchronized void close() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            try {
+                pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "-t", "60", "stop"));
+            } catch (Exception e) {
+                log("pg_ctl stop failed: " + abbreviate(e.toString(), 300));
+            }
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // best effort
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------- variants
     static void variantsSection(Options o, HttpClient client, Wati instant, Wati delayed, String cs, Throughput base)
             throws Exception {
@@ -1906,7 +2528,9 @@ public class Bench {
             cmd.addAll(opts);
             cmd.add("-Dwati.files.allow-private-hosts=true");
             cmd.add("-Dwati.data.dir=" + data);
-            cmd.add("-Dwati.db.url=jdbc:h2:file:" + data.resolve("db"));
+            if (opts.stream().noneMatch(x -> x.startsWith("-Dwati.db.url="))) { // a section may bring its own database (ingest: PostgreSQL)
+                cmd.add("-Dwati.db.url=jdbc:h2:file:" + data.resolve("db"));
+            }
             if (azureCs != null) {
                 cmd.add("-Dwati.azure.connection-string=" + azureCs);
             } else {

@@ -4,7 +4,15 @@
 #   bench/run.sh --quick    short run (< 2 min), no thresholds
 # Extra harness options are passed through, e.g. --runtime-opt=-Dkey=value (applied to every runtime
 # process, before -jar), --forwarder-opt=-Dkey=value (the plain Camel forwarder's JVM),
-# --only=throughput,forwarder,media,coldstart,restart,ext,variants,profile, --skip=..., --variant=name:-Da=b -Dc=d
+# --only=throughput,forwarder,media,coldstart,restart,ext,ingest,variants,profile, --skip=..., --variant=name:-Da=b -Dc=d
+# Sections: throughput (+ forwarder) = send_session_message req/s and latency; media = get_media / send_session_file
+# at -Xmx128m; coldstart, restart = start to healthy; ext = throttle accuracy and async actions through the outbox;
+# ingest = WATI webhook events in (#13): N distinct events (+10 % redeliveries) POSTed to /webhooks/wati/main/{secret}
+# at c=8 and c=32 on H2 and on a throwaway PostgreSQL (initdb/pg_ctl from /usr/lib/postgresql/*/bin or PG_BIN,
+# PostgreSQL's default settings, fsync on; skipped with a note when absent), the events worker forwarding each event
+# to a double: answers/s, p50/p99/max, duplicate flags, forwarded once each, processing rate and lag, CPU split
+# (full: 20 000 events per run, quick: 2 000; --ingest-events=N, --ingest-db=h2,postgresql; no thresholds);
+# variants = --variant runs; profile = JFR of the worst ratio (full run only). --only=soak is a warm-up diagnostic.
 # Environment:
 #   BENCH_JAR   the runtime jar to measure (default target/wati-camel.jar, built when missing; a given jar is never built)
 #   BENCH_JAVA  java binary or JDK home that runs the runtime and the forwarder (default: $JAVA_HOME/bin/java when

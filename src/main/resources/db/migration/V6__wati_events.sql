@@ -20,7 +20,7 @@ CREATE TABLE wati_events (
     state                VARCHAR(16)      NOT NULL,
     attempts             INTEGER          NOT NULL,
     next_attempt_at      TIMESTAMP WITH TIME ZONE NOT NULL,
-    claim_token          VARCHAR(64),
+    claim_token          VARCHAR(255),
     claimed_until        TIMESTAMP WITH TIME ZONE,
     delivered_to         VARCHAR(4096),
     file_id              VARCHAR(36),

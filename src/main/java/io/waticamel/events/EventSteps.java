@@ -195,21 +195,52 @@ public class EventSteps {
         return subscribers;
     }
 
-    public void processed(Exchange exchange) throws SQLException {
+    public void processed(Exchange exchange) throws SQLException, InterruptedException {
         InboundEvent inbound = InboundEvent.of(exchange);
-        store.processed(inbound.id(), String.join(",", inbound.deliveredTo()));
+        if (!store.processed(inbound.id(), inbound.claimToken(), String.join(",", inbound.deliveredTo()))) {
+            LOG.warn("WATI event {}: processed after its claim ran out ({}): another worker may pass it on again", inbound.id(),
+                    store.lease());
+        }
+    }
+
+    /**
+     * Before a step that may take long (media, subscribers): a claim past half its lease is renewed,
+     * so no other worker takes the event meanwhile; a claim already lost ends this attempt.
+     */
+    public void keepClaim(Exchange exchange) throws SQLException, ClaimLostException {
+        InboundEvent inbound = InboundEvent.of(exchange);
+        if (Instant.now().isAfter(inbound.claimedUntil().minus(store.lease().dividedBy(2)))) {
+            if (!store.renew(inbound.id(), inbound.claimToken())) {
+                throw new ClaimLostException(inbound.id());
+            }
+            inbound.renewed(Instant.now().plus(store.lease()));
+        }
+    }
+
+    /** The event's claim ran out and another worker has it now. */
+    public static class ClaimLostException extends Exception {
+        public ClaimLostException(long id) {
+            super("WATI event " + id + ": claim lost (taken by another worker after the lease ran out); left to that worker", null,
+                    false, false);
+        }
     }
 
     /** A failed attempt: tried again after a backoff (5 s, 15 s, 45 s, ... at most wati.events.retry-max-delay), or failed for good. */
     public void failed(Exchange exchange) throws SQLException {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         InboundEvent inbound = exchange.getVariable(InboundEvent.VARIABLE, InboundEvent.class);
+        if (e instanceof ClaimLostException) {
+            LOG.warn(e.getMessage());
+            return;
+        }
         long id = inbound != null ? inbound.id() : exchange.getMessage().getBody(Long.class);
-        int attempts = (inbound == null ? 0 : inbound.attempts()) + 1;
+        // an event that could not be loaded has no count here: its row counts
+        int attempts = inbound == null ? 1 : inbound.attempts() + 1;
         String error = e == null ? "unknown" : e instanceof SubscriberFailedException ? e.getMessage() : e.toString();
-        Instant next = attempts >= maxAttempts ? null : Instant.now().plus(backoff(attempts));
-        store.attemptFailed(id, inbound == null ? null : String.join(",", inbound.deliveredTo()), error, next);
-        if (next == null) {
+        Instant next = Instant.now().plus(backoff(attempts));
+        store.attemptFailed(id, inbound == null ? null : inbound.claimToken(), inbound == null ? null : String.join(",", inbound.deliveredTo()),
+                error, maxAttempts, next);
+        if (attempts >= maxAttempts) {
             LOG.warn("WATI event {} failed after {} attempt(s), kept as failed: {}", id, attempts, error);
         } else {
             LOG.warn("WATI event {} attempt {} failed, next at {}: {}", id, attempts, next, error);

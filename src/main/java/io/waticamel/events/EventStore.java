@@ -13,12 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -35,16 +29,15 @@ public class EventStore implements AutoCloseable {
 
     /** A claimed event as the worker needs it. */
     public record Stored(long id, String account, String payload, String deliveredTo, String fileId, String fileUrl, int attempts,
-            Instant receivedAt) {
+            Instant receivedAt, String claimToken, Instant claimedUntil) {
     }
 
-    private static final int QUEUE_CAPACITY = 10_000;
     /** Most events written in one transaction. */
     private static final int MAX_GROUP = 256;
 
     private final DataSource db;
-    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final Thread writer;
+    private final GroupCommit<Pending, Boolean> inserts;
+    private final GroupCommit<Processed, Boolean> marks;
     private final String instanceId;
     private final Duration lease;
     private final int batchSize;
@@ -54,93 +47,61 @@ public class EventStore implements AutoCloseable {
         this.instanceId = instanceId;
         this.lease = lease;
         this.batchSize = batchSize;
-        this.writer = Thread.ofPlatform().name("wati-event-writer").daemon().start(this::write);
+        this.inserts = new GroupCommit<>("wati-event-writer", MAX_GROUP, this::writeGroup);
+        this.marks = new GroupCommit<>("wati-event-marks", MAX_GROUP, this::markGroup);
     }
 
     /**
      * Stores the event; false when it is a redelivery of one already stored (then nothing is
-     * written). Concurrent deliveries are written together, one transaction for all (group commit):
-     * a commit is what an event costs, and on H2 every commit is written to the file at once.
+     * written). Concurrent deliveries are written together, in one transaction.
      */
     public boolean insert(String account, WatiEvent event, byte[] body, Instant receivedAt) throws SQLException, InterruptedException {
-        Pending pending = new Pending(account, event.dedupKey(body), event, new String(body, StandardCharsets.UTF_8), receivedAt);
-        if (!queue.offer(pending, 5, TimeUnit.SECONDS)) {
-            throw new SQLException("WATI events are arriving faster than they can be stored (" + QUEUE_CAPACITY + " waiting)");
-        }
-        try {
-            return pending.stored.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new SQLException("WATI event not stored within 30 s", e);
-        }
+        return inserts.submit(new Pending(account, event.dedupKey(body), event, new String(body, StandardCharsets.UTF_8), receivedAt));
     }
 
-    /** An event waiting for the writer; {@code stored} completes with false for a redelivery. */
-    private record Pending(String account, String dedupKey, WatiEvent event, String payload, Instant receivedAt,
-            CompletableFuture<Boolean> stored) {
-        Pending(String account, String dedupKey, WatiEvent event, String payload, Instant receivedAt) {
-            this(account, dedupKey, event, payload, receivedAt, new CompletableFuture<>());
-        }
-
+    /** An event for the writer. */
+    private record Pending(String account, String dedupKey, WatiEvent event, String payload, Instant receivedAt) {
         String key() {
             return account + "\n" + dedupKey;
         }
     }
 
-    /** The writer thread: takes what has arrived (up to {@value #MAX_GROUP}) and writes it in one transaction. */
-    private void write() {
-        List<Pending> group = new ArrayList<>();
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                group.clear();
-                group.add(queue.take());
-                queue.drainTo(group, MAX_GROUP - 1);
-                writeGroup(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                group.forEach(p -> p.stored().completeExceptionally(e));
-            }
-        }
-    }
-
-    private void writeGroup(List<Pending> group) {
+    private void writeGroup(List<GroupCommit.Item<Pending, Boolean>> group) {
         try {
             insertTogether(group);
         } catch (SQLException together) {
             // another instance stored one of them meanwhile (PostgreSQL), or one row is at fault: each on its own
-            for (Pending pending : group) {
-                if (pending.stored().isDone()) {
+            for (GroupCommit.Item<Pending, Boolean> item : group) {
+                if (item.result().isDone()) {
                     continue;
                 }
                 try (Connection c = db.getConnection()) {
-                    pending.stored().complete(insertOne(c, pending));
+                    item.result().complete(insertOne(c, item.work()));
                 } catch (SQLException e) {
-                    pending.stored().completeExceptionally(e);
+                    item.result().completeExceptionally(e);
                 }
             }
         }
     }
 
     /** One transaction: redeliveries (in the group, or already stored) are recognised, the rest inserted in one batch. */
-    private void insertTogether(List<Pending> group) throws SQLException {
-        Map<String, Pending> fresh = new LinkedHashMap<>();
-        List<Pending> repeated = new ArrayList<>();
-        for (Pending pending : group) {
-            if (fresh.putIfAbsent(pending.key(), pending) != null) {
-                repeated.add(pending);
+    private void insertTogether(List<GroupCommit.Item<Pending, Boolean>> group) throws SQLException {
+        Map<String, GroupCommit.Item<Pending, Boolean>> fresh = new LinkedHashMap<>();
+        List<GroupCommit.Item<Pending, Boolean>> repeated = new ArrayList<>();
+        for (GroupCommit.Item<Pending, Boolean> item : group) {
+            if (fresh.putIfAbsent(item.work().key(), item) != null) {
+                repeated.add(item);
             }
         }
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                for (String key : stored(c, fresh.values())) {
+                for (String key : stored(c, fresh.values().stream().map(GroupCommit.Item::work).toList())) {
                     repeated.add(fresh.remove(key));
                 }
                 try (PreparedStatement s = c.prepareStatement(INSERT)) {
-                    for (Pending pending : fresh.values()) {
-                        bind(s, pending);
+                    for (GroupCommit.Item<Pending, Boolean> item : fresh.values()) {
+                        bind(s, item.work());
                         s.addBatch();
                     }
                     s.executeBatch();
@@ -153,8 +114,8 @@ public class EventStore implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         }
-        fresh.values().forEach(p -> p.stored().complete(true));
-        repeated.forEach(p -> p.stored().complete(false));
+        fresh.values().forEach(item -> item.result().complete(true));
+        repeated.forEach(item -> item.result().complete(false));
     }
 
     /** The keys ("account\ndedup_key") of the group's events that are already stored (one index lookup each). */
@@ -208,10 +169,11 @@ public class EventStore implements AutoCloseable {
         s.setTimestamp(11, received);
     }
 
-    /** Stops the writer (with Camel): what is queued has been answered or fails its request. */
+    /** Stops the writers (with Camel): what is still queued fails its caller's wait. */
     @Override
     public void close() {
-        writer.interrupt();
+        inserts.close();
+        marks.close();
     }
 
     /**
@@ -242,7 +204,7 @@ public class EventStore implements AutoCloseable {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("UPDATE wati_events SET claim_token = ?, claimed_until = ? WHERE id = ? "
                     + "AND state = 'received' AND (claimed_until IS NULL OR claimed_until < ?)")) {
-                String token = instanceId + "/" + UUID.randomUUID();
+                String token = tokenPrefix() + UUID.randomUUID();
                 for (long id : candidates) {
                     s.setString(1, token);
                     s.setTimestamp(2, Timestamp.from(now.toInstant().plus(lease)));
@@ -269,7 +231,8 @@ public class EventStore implements AutoCloseable {
 
     public Stored load(long id) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT e.id, e.account, e.payload, e.delivered_to, e.file_id, f.file_url, e.attempts, e.received_at FROM wati_events e "
+                "SELECT e.id, e.account, e.payload, e.delivered_to, e.file_id, f.file_url, e.attempts, e.received_at, e.claim_token, "
+                        + "e.claimed_until FROM wati_events e "
                         + "LEFT JOIN files f ON f.id = e.file_id WHERE e.id = ?")) {
             s.setLong(1, id);
             try (ResultSet rs = s.executeQuery()) {
@@ -277,7 +240,8 @@ public class EventStore implements AutoCloseable {
                     return null;
                 }
                 return new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                        rs.getInt(7), rs.getTimestamp(8).toInstant());
+                        rs.getInt(7), rs.getTimestamp(8).toInstant(), rs.getString(9),
+                        rs.getTimestamp(10) == null ? Instant.EPOCH : rs.getTimestamp(10).toInstant());
             }
         }
     }
@@ -287,35 +251,92 @@ public class EventStore implements AutoCloseable {
         update("UPDATE wati_events SET file_id = ? WHERE id = ?", fileId, id);
     }
 
-    public void processed(long id, String deliveredTo) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE wati_events SET state = 'processed', "
-                + "processed_at = ?, delivered_to = ?, claim_token = NULL, claimed_until = NULL, error = NULL WHERE id = ?")) {
-            s.setTimestamp(1, Timestamp.from(Instant.now()));
-            s.setString(2, cut(deliveredTo, 4096));
-            s.setLong(3, id);
+    /** The event is done: marked processed, together with the other workers' marks of the moment (one transaction). */
+    public boolean processed(long id, String token, String deliveredTo) throws SQLException, InterruptedException {
+        return marks.submit(new Processed(id, token, cut(deliveredTo, 4096), Instant.now()));
+    }
+
+    private record Processed(long id, String token, String deliveredTo, Instant at) {
+    }
+
+    private void markGroup(List<GroupCommit.Item<Processed, Boolean>> group) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("UPDATE wati_events SET state = 'processed', processed_at = ?, delivered_to = ?, "
+                    + "claim_token = NULL, claimed_until = NULL, error = NULL WHERE id = ? AND claim_token = ?")) {
+                for (GroupCommit.Item<Processed, Boolean> item : group) {
+                    s.setTimestamp(1, Timestamp.from(item.work().at()));
+                    s.setString(2, item.work().deliveredTo());
+                    s.setLong(3, item.work().id());
+                    s.setString(4, item.work().token());
+                    s.addBatch();
+                }
+                int[] counts = s.executeBatch();
+                c.commit();
+                for (int i = 0; i < counts.length; i++) {
+                    group.get(i).result().complete(counts[i] == 1);
+                }
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            group.forEach(item -> item.result().completeExceptionally(e));
+        }
+    }
+
+    /**
+     * A failed attempt: the event is tried again at {@code next}, or {@code failed} for good once it
+     * has had {@code maxAttempts}. Only while the claim holds ({@code token}; null for an event that
+     * could not even be loaded, whose attempts are counted all the same).
+     */
+    public void attemptFailed(long id, String token, String deliveredTo, String error, int maxAttempts, Instant next) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE wati_events SET state = CASE WHEN "
+                + "attempts + 1 >= ? THEN 'failed' ELSE 'received' END, attempts = attempts + 1, next_attempt_at = ?, "
+                + "delivered_to = COALESCE(?, delivered_to), error = ?, claim_token = NULL, claimed_until = NULL WHERE id = ? "
+                + "AND state = 'received'" + (token == null ? "" : " AND claim_token = ?"))) {
+            s.setInt(1, maxAttempts);
+            s.setTimestamp(2, Timestamp.from(next));
+            s.setString(3, deliveredTo == null ? null : cut(deliveredTo, 4096));
+            s.setString(4, cut(error, 2048));
+            s.setLong(5, id);
+            if (token != null) {
+                s.setString(6, token);
+            }
             s.executeUpdate();
         }
     }
 
-    /** A failed attempt: tried again at {@code next}, or {@code failed} for good when {@code next} is null. */
-    public void attemptFailed(long id, String deliveredTo, String error, Instant next) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE wati_events SET state = ?, "
-                + "attempts = attempts + 1, next_attempt_at = ?, delivered_to = ?, error = ?, claim_token = NULL, claimed_until = NULL "
-                + "WHERE id = ?")) {
-            s.setString(1, next == null ? "failed" : "received");
-            s.setTimestamp(2, Timestamp.from(next == null ? Instant.now() : next));
-            s.setString(3, cut(deliveredTo, 4096));
-            s.setString(4, cut(error, 2048));
-            s.setLong(5, id);
-            s.executeUpdate();
+    /** This instance's claims start with its id (at most 200 characters of it, the column holds 255). */
+    private String tokenPrefix() {
+        return cut(instanceId, 200) + "/";
+    }
+
+    /**
+     * Extends this worker's claim by a lease; false when the claim was lost (it outlived its lease and
+     * another worker took the event), and the event must be left to that worker.
+     */
+    public boolean renew(long id, String token) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE wati_events SET claimed_until = ? WHERE id = ? AND claim_token = ?")) {
+            s.setTimestamp(1, Timestamp.from(Instant.now().plus(lease)));
+            s.setLong(2, id);
+            s.setString(3, token);
+            return s.executeUpdate() == 1;
         }
+    }
+
+    public Duration lease() {
+        return lease;
     }
 
     /** At start: this instance's claims from before a crash are free again at once (not after the lease). */
     public int releaseOwnClaims() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE wati_events SET claim_token = NULL, "
                 + "claimed_until = NULL WHERE state = 'received' AND claim_token LIKE ?")) {
-            s.setString(1, instanceId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
+            s.setString(1, tokenPrefix().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
             return s.executeUpdate();
         }
     }

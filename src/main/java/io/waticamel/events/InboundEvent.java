@@ -26,6 +26,8 @@ public final class InboundEvent {
     private String fileId;
     private String fileUrl;
     private String mediaError;
+    private final String claimToken;
+    private Instant claimedUntil;
 
     InboundEvent(EventStore.Stored stored, String endpoint) {
         this.id = stored.id();
@@ -35,6 +37,8 @@ public final class InboundEvent {
         this.event = WatiEvent.stored(stored.payload());
         this.attempts = stored.attempts();
         this.receivedAt = stored.receivedAt();
+        this.claimToken = stored.claimToken();
+        this.claimedUntil = stored.claimedUntil();
         this.fileId = stored.fileId();
         this.fileUrl = stored.fileUrl();
         if (stored.deliveredTo() != null && !stored.deliveredTo().isBlank()) {
@@ -77,6 +81,19 @@ public final class InboundEvent {
 
     public Instant receivedAt() {
         return receivedAt;
+    }
+
+    /** This worker's claim on the event, and until when it holds. */
+    String claimToken() {
+        return claimToken;
+    }
+
+    Instant claimedUntil() {
+        return claimedUntil;
+    }
+
+    void renewed(Instant until) {
+        this.claimedUntil = until;
     }
 
     Set<String> deliveredTo() {

@@ -106,12 +106,44 @@ abstract class EventStoreContract {
             }
             for (long id : claimed) {
                 duplicates += seen.add(id) ? 0 : 1;
-                first.processed(id, "");
+                assertThat(first.processed(id, first.load(id).claimToken(), "")).isTrue();
             }
         }
         pool.shutdown();
         assertThat(duplicates).isZero();
         assertThat(seen.size()).isGreaterThanOrEqualTo(200);
+    }
+
+    @Test
+    void aWorkerWhoseClaimRanOutCannotMarkTheEventAndAKubernetesLongIdClaims() throws Exception {
+        String podName = "wati-camel-production-eu-west-1-7d9f8c6b5d-x2x7k-with-a-long-suffix";
+        EventStore slow = new EventStore(db, podName, Duration.ZERO, 1000);
+        EventStore other = new EventStore(db, "other-worker", Duration.ofMinutes(10), 1000);
+        try {
+            assertThat(insert(slow, "lease-1")).isTrue();
+            long id = slow.claim().stream().filter(i -> {
+                try {
+                    return slow.load(i).payload().contains("lease-1");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).findFirst().orElseThrow();
+            String slowToken = slow.load(id).claimToken();
+            assertThat(slowToken).startsWith(podName + "/");
+            Thread.sleep(5);
+            // the lease (zero here) ran out: another worker takes it, the first can neither renew nor mark it
+            assertThat(other.claim()).contains(id);
+            assertThat(slow.renew(id, slowToken)).isFalse();
+            assertThat(slow.processed(id, slowToken, "")).isFalse();
+            slow.attemptFailed(id, slowToken, null, "late", 3, Instant.now());
+            EventStore.Stored now = other.load(id);
+            assertThat(now.claimToken()).startsWith("other-worker/");
+            assertThat(now.attempts()).isZero();
+            assertThat(other.processed(id, now.claimToken(), "")).isTrue();
+        } finally {
+            slow.close();
+            other.close();
+        }
     }
 
     @Test

@@ -139,7 +139,7 @@ public class EventsConfiguration implements CamelConfiguration {
     @BindToRegistry
     public OptOuts optOuts(CamelContext context, @PropertyInject("wati.opt-out.keywords") String keywords,
             @PropertyInject("wati.opt-out.opt-in-keywords") String optInKeywords) {
-        return new OptOuts(db, keywords, optInKeywords, endpoints(ActionPipelineConfiguration.configuration(context)));
+        return new OptOuts(db, keywords, optInKeywords, endpoints(ActionPipelineConfiguration.configuration(context)), recordOwners);
     }
 
     /** An account's configured endpoint, normalised as actions send it; null when the account has none. */

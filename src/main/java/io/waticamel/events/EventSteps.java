@@ -18,6 +18,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
+import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +28,15 @@ import org.slf4j.LoggerFactory;
  * processed; a failed attempt is tried again later (backoff, {@code wati.events.*}), and after the
  * last one the event is {@code failed} (kept, with its error).
  * <p>
- * Subscribers are the routes made from the Kamelet {@code wati-event-source} (each consumes
- * {@value #SUBSCRIBER_PREFIX}{@code <its route id>}) and, with {@code wati.events.forward-url},
- * the forward route. Each gets the event once: the ones that had it are kept with the event, so a
+ * Subscribers are your routes that consume the Kamelet {@code wati-event-source} (the route the
+ * Kamelet makes for each consumes {@value #SUBSCRIBER_PREFIX}{@code <its route id>}) and, with
+ * {@code wati.events.forward-url}, the forward route. Each gets the event once: the ones that had it are kept with the event, so a
  * retry after a subscriber failed reaches only the ones that failed.
  */
 public class EventSteps {
 
-    /** The endpoint prefix of the Kamelet's routes, one per route file that consumes it. */
+    /** The Kamelet your routes consume, and the endpoint prefix of the route it makes for each of them. */
+    static final String KAMELET = "wati-event-source";
     public static final String SUBSCRIBER_PREFIX = "direct:wati-event-subscriber-";
     /** Subscriber name of the forward route (wati.events.forward-url). */
     static final String FORWARD = "forward";
@@ -180,13 +182,16 @@ public class EventSteps {
         }
     }
 
-    /** Name and endpoint of every subscriber: the Kamelet's routes (by route id), then the forward. */
+    /**
+     * Name and endpoint of every subscriber: each route of yours that consumes the Kamelet, named by
+     * its own route id (so the record of who had an event survives adding or removing route files),
+     * then the forward.
+     */
     Map<String, String> subscribers() {
         Map<String, String> subscribers = new LinkedHashMap<>();
         for (Route route : context.getRoutes()) {
-            String uri = route.getEndpoint().getEndpointUri().replaceFirst("^direct://", "direct:");
-            if (uri.startsWith(SUBSCRIBER_PREFIX)) {
-                subscribers.put(uri.substring(SUBSCRIBER_PREFIX.length()), uri);
+            if (route.getEndpoint() instanceof KameletEndpoint kamelet && KAMELET.equals(kamelet.getTemplateId())) {
+                subscribers.put(route.getRouteId(), SUBSCRIBER_PREFIX + kamelet.getRouteId());
             }
         }
         if (forward) {

@@ -66,9 +66,15 @@ final class GroupCommit<T, R> implements AutoCloseable {
                 writer.write(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // the writer outlives any one group's failure: those callers get it, the next group is written
                 group.forEach(item -> item.result().completeExceptionally(e));
             }
+        }
+        SQLException stopped = new SQLException("The runtime is stopping: not written");
+        group.forEach(item -> item.result().completeExceptionally(stopped));
+        for (Item<T, R> item; (item = queue.poll()) != null;) {
+            item.result().completeExceptionally(stopped);
         }
     }
 

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.http.JsonAnswer;
 import io.waticamel.pipeline.Action;
+import io.waticamel.security.RecordOwners;
 import io.waticamel.wati.PhoneNumbers;
 import io.waticamel.wati.WatiCredentials;
 import org.apache.camel.Exchange;
@@ -44,12 +45,14 @@ public class OptOuts {
     private final Set<String> outKeywords;
     private final Set<String> inKeywords;
     private final Function<String, String> endpoints;
+    private final RecordOwners owners;
 
     /**
      * @param endpoints an account name's configured endpoint (normalised), or null for an unknown account
      */
-    public OptOuts(DataSource db, String outKeywords, String inKeywords, Function<String, String> endpoints) {
+    public OptOuts(DataSource db, String outKeywords, String inKeywords, Function<String, String> endpoints, RecordOwners owners) {
         this.db = db;
+        this.owners = owners;
         this.outKeywords = keywords(outKeywords);
         this.inKeywords = keywords(inKeywords);
         this.endpoints = endpoints;
@@ -81,8 +84,8 @@ public class OptOuts {
                 }
             }
         } catch (SQLException e) {
-            // not knowing is not "allowed": the action fails (500) rather than messaging someone who said STOP
-            throw new IllegalStateException("Opt-outs could not be read", e);
+            // not knowing is not "allowed": the template is not sent rather than sent to someone who said STOP
+            throw new ActionRejectedException("Opt-outs could not be read (database unavailable): no template sent; try again later", 503);
         }
     }
 
@@ -178,7 +181,13 @@ public class OptOuts {
         set(exchange, true);
     }
 
+    /** Undoing a customer's STOP is for the keys of wati.api-admins (or the only key): 403 for others. */
     public void delete(Exchange exchange) throws Exception {
+        if (!owners.seesAll(exchange)) {
+            JsonAnswer.send(exchange, 403, Map.of("error", "Opting a number back in is for the API keys named in wati.api-admins; "
+                    + "the customer can also write START"));
+            return;
+        }
         set(exchange, false);
     }
 

@@ -1,6 +1,9 @@
 package io.waticamel.events;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,6 +41,13 @@ public final class WatiEvent {
     public static WatiEvent parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw new ActionRejectedException("Empty body: a WATI event is a JSON object");
+        }
+        try {
+            // stored and passed on as UTF-8 text (JSON's encoding on the web): another encoding is refused, not mangled
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw new ActionRejectedException("The body is not UTF-8: a WATI event is JSON in UTF-8");
         }
         JsonNode node;
         try {

@@ -28,7 +28,7 @@ public final class SecretMasking {
             "(?i)(name: [\\w.\\-]*(?:key|token|password|secret|connection-string)[\\w.\\-]*[^\\n>]*?->\\s*)\\S+");
     private static final Pattern NUMBER = Pattern.compile(
             "((?:sendSessionMessage|sendSessionFile|updateContactAttributes|sendTemplateMessages?|opt-outs)/"
-                    + "|(?:whatsappNumber|waId|number)[\"']?\\s*[=:]\\s*[\"']?)"
+                    + "|(?:whatsappNumber|waId|number)[\"']?\\s*[=:]\\s*[\"']?(?:\\+|%2[Bb])?)"
                     + "(\\d{4,12})(\\d{3})(?!\\d)");
 
     private SecretMasking() {

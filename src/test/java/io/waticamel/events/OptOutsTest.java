@@ -25,7 +25,8 @@ class OptOutsTest {
         db.setURL("jdbc:h2:file:" + Files.createTempDirectory("wati-opt-outs").resolve("db"));
         db.setUser("sa");
         Flyway.configure().dataSource(db).load().migrate();
-        optOuts = new OptOuts(db, " stop, Unsubscribe ,", "START", account -> account.equals("main") ? "https://wati.example/1" : null);
+        optOuts = new OptOuts(db, " stop, Unsubscribe ,", "START", account -> account.equals("main") ? "https://wati.example/1" : null,
+                io.waticamel.security.RecordOwners.of("", java.util.List.of("default")));
     }
 
     boolean optedOut(String account, String number) throws Exception {

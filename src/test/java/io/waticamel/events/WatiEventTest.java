@@ -22,6 +22,9 @@ class WatiEventTest {
         }
         assertThat(event("{}").type()).isNull();
         assertThatThrownBy(() -> WatiEvent.parse(null)).isInstanceOf(ActionRejectedException.class);
+        // UTF-16 JSON is JSON to Jackson, but would be stored mangled: refused
+        assertThatThrownBy(() -> WatiEvent.parse("{\"eventType\":\"message\"}".getBytes(StandardCharsets.UTF_16)))
+                .isInstanceOf(ActionRejectedException.class).hasMessageContaining("UTF-8");
     }
 
     @Test

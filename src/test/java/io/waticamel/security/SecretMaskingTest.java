@@ -22,6 +22,8 @@ class SecretMaskingTest {
         "{\"eventType\":\"message\",\"waId\":\"27821234567\"} | {\"eventType\":\"message\",\"waId\":\"********567\"}",
         "GET /api/v1/opt-outs/27821234567?account=main | GET /api/v1/opt-outs/********567?account=main",
         "GET /api/v1/messages?number=27821234567 | GET /api/v1/messages?number=********567",
+        "GET /api/v1/messages?number=%2B27821234567 | GET /api/v1/messages?number=%2B********567",
+        "{whatsappNumber=+27821234567} | {whatsappNumber=+********567}",
         "nothing secret here 27821234567 | nothing secret here 27821234567",
     })
     void masksSecretsInTheShapesTheyTravelIn(String text, String masked) {

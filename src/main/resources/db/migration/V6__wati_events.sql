@@ -68,6 +68,21 @@ CREATE INDEX messages_whatsapp_id ON messages (whatsapp_message_id);
 CREATE INDEX messages_local_id ON messages (local_message_id);
 CREATE INDEX messages_wati_id ON messages (wati_id);
 
+-- Status events that matched no sent message when they came: a V1 template's record gets WATI's
+-- ids only from its templateMessageSent, and a Delivered or Read may come before it. They are
+-- applied when a record gets those ids (kept a day for that).
+CREATE TABLE unmatched_statuses (
+    event_id             BIGINT       NOT NULL PRIMARY KEY,
+    account              VARCHAR(64)  NOT NULL,
+    whatsapp_message_id  VARCHAR(255),
+    wati_id              VARCHAR(255),
+    received_at          TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE INDEX unmatched_statuses_whatsapp_id ON unmatched_statuses (whatsapp_message_id);
+CREATE INDEX unmatched_statuses_wati_id ON unmatched_statuses (wati_id);
+CREATE INDEX unmatched_statuses_received ON unmatched_statuses (received_at);
+
 -- Opt-outs per account and number. A row is the latest change (opted_out true or false) with the
 -- time it happened (the customer's message time for a keyword): an older change arriving later
 -- (webhooks are unordered) does not undo a newer one. endpoint is the account's, so an action that

@@ -267,6 +267,21 @@ class WebhooksIT {
             assertThat(api(port, "POST", "/api/v1/actions", template).statusCode()).isEqualTo(200);
             assertThat(wati.requests().stream().filter(r -> r.rawPath().endsWith("sendTemplateMessage")).count()).isEqualTo(1);
 
+            // a template (V1 answers without ids): its Delivered comes before the templateMessageSent that gives it the ids
+            event(port, "{\"eventType\":\"sentMessageDELIVERED_v2\",\"id\":\"tpl-1\",\"whatsappMessageId\":\"wamid.TPL1\","
+                    + "\"statusString\":\"Delivered\",\"waId\":\"" + NUMBER + "\",\"timestamp\":\"1764400600\"}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> received(forward, "sentMessageDELIVERED_v2\",\"id\":\"tpl-1") == 1);
+            event(port, "{\"eventType\":\"templateMessageSent_v2\",\"id\":\"tpl-1\",\"whatsappMessageId\":\"wamid.TPL1\","
+                    + "\"statusString\":\"SENT\",\"waId\":\"" + NUMBER + "\",\"timestamp\":\"1764400500\"}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonNode message = lastMessage(port, "send_template_message");
+                return message != null && "DELIVERED".equals(message.get("status").asText());
+            });
+            JsonNode templateLogged = lastMessage(port, "send_template_message");
+            assertThat(templateLogged.get("whatsapp_message_id").asText()).isEqualTo("wamid.TPL1");
+            assertThat(templateLogged.get("delivered_at").asText()).isEqualTo("2025-11-29T07:16:40Z");
+            assertThat(templateLogged.get("template_name").asText()).isEqualTo("order_update");
+
             // STOP and START are customer messages like the others: each reached every subscriber once
             await().atMost(Duration.ofSeconds(20)).until(() -> received(crm, "start-1") == 1 && received(tickets, "start-1") == 1
                     && received(forward, "start-1") == 1);

@@ -103,6 +103,12 @@ public class MessageLog {
             s.setTimestamp(17, now);
             s.setTimestamp(18, now);
             s.executeUpdate();
+            String whatsappMessageId = id(answer, message, "whatsappMessageId");
+            String watiId = id(answer, message, "id");
+            if (credentials.account() != null && (whatsappMessageId != null || watiId != null)) {
+                // a status event faster than this record (processed while WATI's answer was on its way)
+                applyUnmatched(c, credentials.account(), credentials.endpoint().toString(), whatsappMessageId, watiId);
+            }
         }
     }
 
@@ -116,7 +122,10 @@ public class MessageLog {
         return null;
     }
 
-    /** In wati-event: a status event moves its message forward (never back); other events change nothing. */
+    /**
+     * In wati-event: a status event moves its message forward (never back); other events change
+     * nothing. One that matches no message yet is kept aside, and applied when a message gets its ids.
+     */
     public void fromEvent(Exchange exchange) throws SQLException {
         InboundEvent inbound = InboundEvent.of(exchange);
         WatiEvent event = inbound.event();
@@ -124,28 +133,98 @@ public class MessageLog {
         if (status == null) {
             return;
         }
-        Instant at = event.happenedAt(inbound.receivedAt());
         String endpoint = inbound.endpoint() == null ? "" : inbound.endpoint();
         try (Connection c = db.getConnection()) {
-            // one id at a time, each by its own index (an OR of the three would scan the table); WATI's
-            // message ids first: a localMessageId is the sender's and need not be unique
-            int updated = 0;
-            for (String[] id : new String[][] {{"whatsapp_message_id", event.whatsappMessageId()}, {"wati_id", event.watiId()},
-                    {"local_message_id", event.localMessageId()}}) {
-                if (updated == 0 && id[1] != null) {
-                    updated = apply(c, id[0] + " = ? AND (account = ? OR endpoint = ?)", event, status, at, (s, i) -> {
-                        s.setString(i + 1, id[1]);
-                        s.setString(i + 2, inbound.account());
-                        s.setString(i + 3, endpoint);
-                    });
-                }
+            if (applyById(c, inbound.account(), endpoint, event, status, inbound.receivedAt()) > 0) {
+                return;
             }
-            if (updated == 0 && event.waId() != null && event.type().startsWith("templateMessage")) {
+            Instant at = event.happenedAt(inbound.receivedAt());
+            if (event.waId() != null && event.type().startsWith("templateMessage")) {
                 String id = newestTemplateWithoutIds(c, inbound.account(), endpoint, event.waId(), at);
                 if (id != null) {
                     apply(c, "id = ?", event, status, at, (s, i) -> s.setString(i + 1, id));
+                    applyUnmatched(c, inbound.account(), endpoint, event.whatsappMessageId(), event.watiId());
+                    return;
                 }
             }
+            keepUnmatched(c, inbound, event);
+        }
+    }
+
+    /** The status applied to the message with one of the event's ids (one indexed id at a time); how many rows moved. */
+    private int applyById(Connection c, String account, String endpoint, WatiEvent event, DeliveryStatus status, Instant receivedAt)
+            throws SQLException {
+        Instant at = event.happenedAt(receivedAt);
+        // one id at a time, each by its own index (an OR of the three would scan the table); WATI's
+        // message ids first: a localMessageId is the sender's and need not be unique
+        int updated = 0;
+        for (String[] id : new String[][] {{"whatsapp_message_id", event.whatsappMessageId()}, {"wati_id", event.watiId()},
+                {"local_message_id", event.localMessageId()}}) {
+            if (updated == 0 && id[1] != null) {
+                updated = apply(c, id[0] + " = ? AND (account = ? OR endpoint = ?)", event, status, at, (s, i) -> {
+                    s.setString(i + 1, id[1]);
+                    s.setString(i + 2, account);
+                    s.setString(i + 3, endpoint);
+                });
+            }
+        }
+        return updated;
+    }
+
+    private static void keepUnmatched(Connection c, InboundEvent inbound, WatiEvent event) throws SQLException {
+        if (event.whatsappMessageId() == null && event.watiId() == null) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO unmatched_statuses (event_id, account, whatsapp_message_id, wati_id, "
+                + "received_at) VALUES (?, ?, ?, ?, ?)")) {
+            s.setLong(1, inbound.id());
+            s.setString(2, inbound.account());
+            s.setString(3, EventStore.cut(event.whatsappMessageId(), 255));
+            s.setString(4, EventStore.cut(event.watiId(), 255));
+            s.setTimestamp(5, Timestamp.from(inbound.receivedAt()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            // kept by an earlier attempt of the same event
+        }
+    }
+
+    /** The statuses kept aside for these ids, applied now that a message has them. */
+    private void applyUnmatched(Connection c, String account, String endpoint, String whatsappMessageId, String watiId) throws SQLException {
+        Map<Long, String> kept = new LinkedHashMap<>();
+        for (String[] id : new String[][] {{"whatsapp_message_id", whatsappMessageId}, {"wati_id", watiId}}) {
+            if (id[1] == null) {
+                continue;
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT u.event_id, e.payload, e.received_at FROM unmatched_statuses u JOIN "
+                    + "wati_events e ON e.id = u.event_id WHERE u." + id[0] + " = ? AND u.account = ?")) {
+                s.setString(1, id[1]);
+                s.setString(2, account);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        kept.put(rs.getLong(1), rs.getString(2) + "\n" + rs.getTimestamp(3).toInstant());
+                    }
+                }
+            }
+        }
+        for (Map.Entry<Long, String> entry : kept.entrySet()) {
+            String[] parts = entry.getValue().split("\n(?=[^\n]*$)");
+            WatiEvent event = WatiEvent.stored(parts[0]);
+            applyById(c, account, endpoint, event, DeliveryStatus.of(event), Instant.parse(parts[1]));
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM unmatched_statuses WHERE event_id = ?")) {
+                s.setLong(1, entry.getKey());
+                s.executeUpdate();
+            }
+        }
+    }
+
+    /** Statuses kept aside for more than a day are dropped (their messages were not sent by the runtime). */
+    public void removeOldUnmatched() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("DELETE FROM unmatched_statuses WHERE received_at < ?")) {
+            s.setTimestamp(1, Timestamp.from(Instant.now().minus(TEMPLATE_MATCH_WINDOW)));
+            s.executeUpdate();
         }
     }
 

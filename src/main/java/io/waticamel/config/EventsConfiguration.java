@@ -1,6 +1,9 @@
 package io.waticamel.config;
 
 import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,12 +29,17 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * WATI events in: the webhook's intake, the events worker, the message log and opt-outs. The
  * database and the record owners come from the configurations before this one.
  */
 public class EventsConfiguration implements CamelConfiguration {
+
+    private static final String WEBHOOK_SECRET = ".webhook-secret";
+    private static final Logger LOG = LoggerFactory.getLogger(EventsConfiguration.class);
 
     @BeanInject("watiDataSource")
     private DataSource db;
@@ -68,15 +76,26 @@ public class EventsConfiguration implements CamelConfiguration {
      */
     @Override
     public void configure(CamelContext context) {
-        context.getPropertiesComponent().loadProperties(k -> k.startsWith("wati.accounts.") && k.endsWith(".webhook-secret"))
-                .stringPropertyNames().forEach(k -> context.getPropertiesComponent().resolveProperty(k).ifPresent(SecretMasking::register));
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("wati.accounts.") && k.endsWith(".webhook-secret"))
-                .forEach(k -> SecretMasking.register(System.getProperty(k)));
+        Set<String> accounts = new TreeSet<>();
+        context.getPropertiesComponent().loadProperties(k -> k.startsWith("wati.accounts.") && k.endsWith(WEBHOOK_SECRET))
+                .stringPropertyNames().forEach(k -> {
+                    context.getPropertiesComponent().resolveProperty(k).ifPresent(SecretMasking::register);
+                    accounts.add(k.substring("wati.accounts.".length(), k.length() - WEBHOOK_SECRET.length()));
+                });
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("wati.accounts.") && k.endsWith(WEBHOOK_SECRET))
+                .forEach(k -> {
+                    SecretMasking.register(System.getProperty(k));
+                    accounts.add(k.substring("wati.accounts.".length(), k.length() - WEBHOOK_SECRET.length()));
+                });
         System.getenv().forEach((name, value) -> {
             if (name.startsWith("WATI_ACCOUNTS_") && name.endsWith("_WEBHOOK_SECRET")) {
                 SecretMasking.register(value);
+                accounts.add(name.substring("WATI_ACCOUNTS_".length(), name.length() - "_WEBHOOK_SECRET".length()).toLowerCase(Locale.ROOT));
             }
         });
+        // where WATI's webhooks go, for the operator who sets them up in WATI's dashboard (never the secret)
+        LOG.info(accounts.isEmpty() ? "WATI webhooks: none (set wati.accounts.<name>.webhook-secret to take events)"
+                : "WATI webhooks: POST /webhooks/wati/<account>/<webhook-secret> for account(s) " + String.join(", ", accounts));
     }
 
     @BindToRegistry(value = "watiEventStore", destroyMethod = "close")

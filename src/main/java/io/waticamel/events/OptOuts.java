@@ -21,6 +21,7 @@ import io.waticamel.http.JsonAnswer;
 import io.waticamel.pipeline.Action;
 import io.waticamel.security.RecordOwners;
 import io.waticamel.wati.PhoneNumbers;
+import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiCredentials;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -220,7 +221,7 @@ public class OptOuts {
             return null;
         }
         String name = account.strip().toLowerCase(Locale.ROOT);
-        if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}") || endpoints.apply(name) == null) {
+        if (!WatiAccounts.isValidName(name) || endpoints.apply(name) == null) {
             JsonAnswer.send(exchange, 404, Map.of("error", "Unknown account: configure wati.accounts.<name>.endpoint"));
             return null;
         }

@@ -11,12 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.http.JsonAnswer;
 import io.waticamel.security.SecretMasking;
+import io.waticamel.wati.WatiAccounts;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -33,7 +33,6 @@ public class WebhookIntake {
 
     /** Shorter secrets can be guessed: an account with one takes no events (WARN once). */
     public static final int MIN_SECRET_LENGTH = 16;
-    private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Logger LOG = LoggerFactory.getLogger(WebhookIntake.class);
 
     private final Function<String, Optional<String>> configuration;
@@ -80,7 +79,7 @@ public class WebhookIntake {
     boolean authentic(String account, String secret) {
         byte[] expected = unknownAccountSecret;
         boolean known = false;
-        if (ACCOUNT_NAME.matcher(account).matches()) {
+        if (WatiAccounts.isValidName(account)) {
             Optional<String> configured = configuration.apply("wati.accounts." + account + ".webhook-secret");
             if (configured.isPresent()) {
                 String value = configured.get().strip();

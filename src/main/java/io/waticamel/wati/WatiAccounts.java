@@ -31,6 +31,11 @@ public class WatiAccounts {
         this.endpointGuard = endpointGuard;
     }
 
+    /** A configured account's name (lower case): letters, digits, '-' and '_', at most 63 characters. */
+    public static boolean isValidName(String name) {
+        return name != null && ACCOUNT_NAME.matcher(name).matches();
+    }
+
     public WatiCredentials resolve(ActionFields fields) {
         String account = fields.get("account");
         if (account == null) {
@@ -40,7 +45,7 @@ public class WatiAccounts {
             return new WatiCredentials(null, endpoint, token);
         }
         String name = account.strip().toLowerCase(java.util.Locale.ROOT);
-        if (!ACCOUNT_NAME.matcher(name).matches()) {
+        if (!isValidName(name)) {
             throw new ActionRejectedException("Invalid account name: lower-case letters, digits, '-' and '_' only");
         }
         // a named account's token must only ever go to that account's endpoint

@@ -1,10 +1,10 @@
 package io.waticamel.config;
 
 import java.net.URI;
-import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public class EventsConfiguration implements CamelConfiguration {
 
+    private static final String ACCOUNTS = "wati.accounts.";
     private static final String WEBHOOK_SECRET = ".webhook-secret";
     private static final Logger LOG = LoggerFactory.getLogger(EventsConfiguration.class);
 
@@ -68,6 +69,7 @@ public class EventsConfiguration implements CamelConfiguration {
 
     private EventStore store;
     private ExecutorService workers;
+    private final Map<String, String> endpointsByAccount = new ConcurrentHashMap<>();
 
     /**
      * Webhook secrets are masked in every log line from the start (a DEBUG line of the HTTP server
@@ -76,23 +78,9 @@ public class EventsConfiguration implements CamelConfiguration {
      */
     @Override
     public void configure(CamelContext context) {
-        Set<String> accounts = new TreeSet<>();
-        context.getPropertiesComponent().loadProperties(k -> k.startsWith("wati.accounts.") && k.endsWith(WEBHOOK_SECRET))
-                .stringPropertyNames().forEach(k -> {
-                    context.getPropertiesComponent().resolveProperty(k).ifPresent(SecretMasking::register);
-                    accounts.add(k.substring("wati.accounts.".length(), k.length() - WEBHOOK_SECRET.length()));
-                });
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("wati.accounts.") && k.endsWith(WEBHOOK_SECRET))
-                .forEach(k -> {
-                    SecretMasking.register(System.getProperty(k));
-                    accounts.add(k.substring("wati.accounts.".length(), k.length() - WEBHOOK_SECRET.length()));
-                });
-        System.getenv().forEach((name, value) -> {
-            if (name.startsWith("WATI_ACCOUNTS_") && name.endsWith("_WEBHOOK_SECRET")) {
-                SecretMasking.register(value);
-                accounts.add(name.substring("WATI_ACCOUNTS_".length(), name.length() - "_WEBHOOK_SECRET".length()).toLowerCase(Locale.ROOT));
-            }
-        });
+        Set<String> accounts = ConfiguredNames.of(context, ACCOUNTS, WEBHOOK_SECRET);
+        accounts.forEach(account -> context.getPropertiesComponent().resolveProperty(ACCOUNTS + account + WEBHOOK_SECRET)
+                .ifPresent(SecretMasking::register));
         // where WATI's webhooks go, for the operator who sets them up in WATI's dashboard (never the secret)
         LOG.info(accounts.isEmpty() ? "WATI webhooks: none (set wati.accounts.<name>.webhook-secret to take events)"
                 : "WATI webhooks: POST /webhooks/wati/<account>/<webhook-secret> for account(s) " + String.join(", ", accounts));
@@ -161,9 +149,22 @@ public class EventsConfiguration implements CamelConfiguration {
         return new OptOuts(db, keywords, optInKeywords, endpoints(ActionPipelineConfiguration.configuration(context)), recordOwners);
     }
 
-    /** An account's configured endpoint, normalised as actions send it; null when the account has none. */
-    static Function<String, String> endpoints(Function<String, Optional<String>> configuration) {
-        return account -> configuration.apply("wati.accounts." + account + ".endpoint").map(e -> WatiEndpoints.normalise(e).toString())
-                .orElse(null);
+    /**
+     * An account's configured endpoint, normalised as actions send it; null when the account has none.
+     * Looked up once per configured account (every event asks; configuration does not change while
+     * running); a name without an endpoint is not kept (it may come from an API caller's query).
+     */
+    private Function<String, String> endpoints(Function<String, Optional<String>> configuration) {
+        return account -> {
+            String known = endpointsByAccount.get(account);
+            if (known != null) {
+                return known;
+            }
+            String endpoint = configuration.apply(ACCOUNTS + account + ".endpoint").map(e -> WatiEndpoints.normalise(e).toString()).orElse(null);
+            if (endpoint != null) {
+                endpointsByAccount.put(account, endpoint);
+            }
+            return endpoint;
+        };
     }
 }

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.security.AnonymousHealth;
@@ -66,16 +63,10 @@ public class SecurityConfiguration implements CamelConfiguration {
      */
     static Map<String, String> configuredKeys(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
-        Set<String> names = new TreeSet<>();
-        // the Properties Camel loads keep their entries to themselves: forEach() sees none of them
-        properties.loadProperties(k -> k.startsWith(NAMED_KEYS)).stringPropertyNames().forEach(k -> names.add(k.substring(NAMED_KEYS.length())));
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(NAMED_KEYS))
-                .forEach(k -> names.add(k.substring(NAMED_KEYS.length())));
-        System.getenv().keySet().stream().filter(k -> k.startsWith("WATI_API_KEYS_"))
-                .forEach(k -> names.add(k.substring("WATI_API_KEYS_".length()).toLowerCase(Locale.ROOT)));
         Map<String, String> configured = new LinkedHashMap<>();
         properties.resolveProperty("wati.api-key").ifPresent(k -> configured.put("default", k));
-        names.forEach(name -> properties.resolveProperty(NAMED_KEYS + name).ifPresent(key -> configured.put(name, key)));
+        ConfiguredNames.of(context, NAMED_KEYS, "")
+                .forEach(name -> properties.resolveProperty(NAMED_KEYS + name).ifPresent(key -> configured.put(name, key)));
         return configured;
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.waticamel.config.ActionPipelineConfiguration;
+import io.waticamel.config.CampaignsConfiguration;
 import io.waticamel.config.DataFolder;
 import io.waticamel.config.EventsConfiguration;
 import io.waticamel.config.MediaConfiguration;
@@ -40,7 +41,7 @@ public final class WatiCamelApplication {
         Main main = new Main();
         main.addMainListener(new DataFolder());
         for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
-                StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class, ActionPipelineConfiguration.class)) {
+                StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class)) {
             main.configure().addConfiguration(configuration);
         }
         return main;

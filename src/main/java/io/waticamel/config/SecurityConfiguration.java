@@ -36,7 +36,9 @@ public class SecurityConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws IOException {
         String dataDir = context.getPropertiesComponent().resolveProperty("wati.data.dir").orElse("data");
         ApiKeys keys = ApiKeys.configuredOrGenerated(configuredKeys(context), Path.of(dataDir, "api-key"));
-        ApiKeyHttpServer.install(context, new ApiKeyAuthentication(keys), new AnonymousHealth(keys));
+        long campaignBodies = Long.parseLong(context.getPropertiesComponent().resolveProperty("wati.campaigns.max-body-bytes").orElse("33554432")
+                .strip());
+        ApiKeyHttpServer.install(context, new ApiKeyAuthentication(keys), new AnonymousHealth(keys), "/api/v1/campaigns", campaignBodies);
         InboundConnections.install(context, new ConnectionDeadlines.Limits(duration(context, "wati.api.idle-timeout"),
                 duration(context, "wati.api.request-head-timeout"), duration(context, "wati.api.request-body-timeout")));
     }

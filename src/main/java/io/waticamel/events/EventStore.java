@@ -158,12 +158,12 @@ public class EventStore implements AutoCloseable {
         Timestamp received = Timestamp.from(pending.receivedAt());
         s.setString(1, pending.account());
         s.setString(2, pending.dedupKey());
-        s.setString(3, cut(event.type(), 128));
-        s.setString(4, cut(event.watiId(), 255));
-        s.setString(5, cut(event.whatsappMessageId(), 255));
-        s.setString(6, cut(event.localMessageId(), 255));
-        s.setString(7, cut(event.waId(), 32));
-        s.setString(8, cut(event.statusString(), 64));
+        s.setString(3, Rows.cut(event.type(), 128));
+        s.setString(4, Rows.cut(event.watiId(), 255));
+        s.setString(5, Rows.cut(event.whatsappMessageId(), 255));
+        s.setString(6, Rows.cut(event.localMessageId(), 255));
+        s.setString(7, Rows.cut(event.waId(), 32));
+        s.setString(8, Rows.cut(event.statusString(), 64));
         s.setString(9, pending.payload());
         s.setTimestamp(10, received);
         s.setTimestamp(11, received);
@@ -253,7 +253,7 @@ public class EventStore implements AutoCloseable {
 
     /** The event is done: marked processed, together with the other workers' marks of the moment (one transaction). */
     public boolean processed(long id, String token, String deliveredTo) throws SQLException, InterruptedException {
-        return marks.submit(new Processed(id, token, cut(deliveredTo, 4096), Instant.now()));
+        return marks.submit(new Processed(id, token, Rows.cut(deliveredTo, 4096), Instant.now()));
     }
 
     private record Processed(long id, String token, String deliveredTo, Instant at) {
@@ -299,8 +299,8 @@ public class EventStore implements AutoCloseable {
                 + "AND state = 'received'" + (token == null ? "" : " AND claim_token = ?"))) {
             s.setInt(1, maxAttempts);
             s.setTimestamp(2, Timestamp.from(next));
-            s.setString(3, deliveredTo == null ? null : cut(deliveredTo, 4096));
-            s.setString(4, cut(error, 2048));
+            s.setString(3, deliveredTo == null ? null : Rows.cut(deliveredTo, 4096));
+            s.setString(4, Rows.cut(error, 2048));
             s.setLong(5, id);
             if (token != null) {
                 s.setString(6, token);
@@ -311,7 +311,7 @@ public class EventStore implements AutoCloseable {
 
     /** This instance's claims start with its id (at most 200 characters of it, the column holds 255). */
     private String tokenPrefix() {
-        return cut(instanceId, 200) + "/";
+        return Rows.cut(instanceId, 200) + "/";
     }
 
     /**
@@ -412,7 +412,4 @@ public class EventStore implements AutoCloseable {
         }
     }
 
-    static String cut(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
-    }
 }

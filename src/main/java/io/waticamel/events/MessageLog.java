@@ -90,13 +90,13 @@ public class MessageLog {
             s.setString(4, credentials.endpoint().toString());
             s.setString(5, PhoneNumbers.normalise(action.fields().get("whatsappNumber")));
             s.setString(6, action.name());
-            s.setString(7, EventStore.cut(action.fields().get("template_name"), 512));
-            s.setString(8, EventStore.cut(id(answer, message, "id"), 255));
-            s.setString(9, EventStore.cut(id(answer, message, "whatsappMessageId"), 255));
-            s.setString(10, EventStore.cut(id(answer, message, "localMessageId"), 255));
+            s.setString(7, Rows.cut(action.fields().get("template_name"), 512));
+            s.setString(8, Rows.cut(id(answer, message, "id"), 255));
+            s.setString(9, Rows.cut(id(answer, message, "whatsappMessageId"), 255));
+            s.setString(10, Rows.cut(id(answer, message, "localMessageId"), 255));
             s.setBoolean(11, result.run());
             s.setInt(12, result.httpStatus());
-            s.setString(13, EventStore.cut(result.runText(), 1024));
+            s.setString(13, Rows.cut(result.runText(), 1024));
             s.setString(14, result.run() ? DeliveryStatus.SENT.name() : null);
             s.setInt(15, result.run() ? DeliveryStatus.SENT.rank() : 0);
             s.setTimestamp(16, result.run() ? now : null);
@@ -109,6 +109,43 @@ public class MessageLog {
                 // a status event faster than this record (processed while WATI's answer was on its way)
                 applyUnmatched(c, credentials.account(), credentials.endpoint().toString(), whatsappMessageId, watiId);
             }
+        }
+    }
+
+    /** One receiver of a bulk send as the message log keeps it. */
+    public record BulkSend(String number, String localMessageId, boolean run, String runText) {
+    }
+
+    /**
+     * A campaign's sendTemplateMessages call: one record per receiver, with the localMessageId its status events
+     * carry, in one batch of inserts. Logged, not thrown, when it fails: the messages went whatever the log says.
+     */
+    public void recordBulk(String caller, WatiCredentials credentials, String templateName, int httpStatus, List<BulkSend> sends) {
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO messages (id, caller, account, "
+                + "endpoint, number, action, template_name, local_message_id, run, http_status, run_text, status, status_rank, sent_at, "
+                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'send_template_message', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (BulkSend send : sends) {
+                s.setString(1, UUID.randomUUID().toString());
+                s.setString(2, caller);
+                s.setString(3, credentials.account());
+                s.setString(4, credentials.endpoint().toString());
+                s.setString(5, send.number());
+                s.setString(6, Rows.cut(templateName, 512));
+                s.setString(7, send.localMessageId());
+                s.setBoolean(8, send.run());
+                s.setInt(9, send.run() ? 200 : httpStatus);
+                s.setString(10, Rows.cut(send.runText(), 1024));
+                s.setString(11, send.run() ? DeliveryStatus.SENT.name() : null);
+                s.setInt(12, send.run() ? DeliveryStatus.SENT.rank() : 0);
+                s.setTimestamp(13, send.run() ? now : null);
+                s.setTimestamp(14, now);
+                s.setTimestamp(15, now);
+                s.addBatch();
+            }
+            s.executeBatch();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Message log: {} sends of template {} not recorded: {}", sends.size(), templateName, e.toString());
         }
     }
 
@@ -179,8 +216,8 @@ public class MessageLog {
                 + "received_at) VALUES (?, ?, ?, ?, ?)")) {
             s.setLong(1, inbound.id());
             s.setString(2, inbound.account());
-            s.setString(3, EventStore.cut(event.whatsappMessageId(), 255));
-            s.setString(4, EventStore.cut(event.watiId(), 255));
+            s.setString(3, Rows.cut(event.whatsappMessageId(), 255));
+            s.setString(4, Rows.cut(event.watiId(), 255));
             s.setTimestamp(5, Timestamp.from(inbound.receivedAt()));
             s.executeUpdate();
         } catch (SQLException e) {
@@ -252,11 +289,11 @@ public class MessageLog {
             s.setTimestamp(7, status == DeliveryStatus.READ ? when : null);
             s.setTimestamp(8, status == DeliveryStatus.REPLIED ? when : null);
             s.setTimestamp(9, status == DeliveryStatus.FAILED ? when : null);
-            s.setString(10, status == DeliveryStatus.FAILED ? EventStore.cut(event.failedCode(), 32) : null);
-            s.setString(11, status == DeliveryStatus.FAILED ? EventStore.cut(event.failedDetail(), 1024) : null);
-            s.setString(12, EventStore.cut(event.watiId(), 255));
-            s.setString(13, EventStore.cut(event.whatsappMessageId(), 255));
-            s.setString(14, EventStore.cut(event.localMessageId(), 255));
+            s.setString(10, status == DeliveryStatus.FAILED ? Rows.cut(event.failedCode(), 32) : null);
+            s.setString(11, status == DeliveryStatus.FAILED ? Rows.cut(event.failedDetail(), 1024) : null);
+            s.setString(12, Rows.cut(event.watiId(), 255));
+            s.setString(13, Rows.cut(event.whatsappMessageId(), 255));
+            s.setString(14, Rows.cut(event.localMessageId(), 255));
             s.setTimestamp(15, Timestamp.from(Instant.now()));
             whereBinder.bind(s, 15);
             return s.executeUpdate();

@@ -90,6 +90,25 @@ public class OptOuts {
         }
     }
 
+    /**
+     * For a campaign: every number opted out of the credentials' account (or of any account with their endpoint),
+     * with that account's name, read once instead of once per recipient.
+     */
+    public Map<String, String> optedOut(WatiCredentials credentials) throws SQLException {
+        Map<String, String> numbers = new java.util.HashMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT number, account FROM opt_outs "
+                + "WHERE opted_out = TRUE AND (account = ? OR endpoint = ?)")) {
+            s.setString(1, credentials.account() == null ? "" : credentials.account());
+            s.setString(2, credentials.endpoint().toString());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    numbers.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return numbers;
+    }
+
     /** In wati-event: an opt-out or opt-in keyword from the customer, or Meta's 131050 in a failed status. */
     public void fromEvent(Exchange exchange) throws SQLException {
         InboundEvent inbound = InboundEvent.of(exchange);
@@ -115,7 +134,7 @@ public class OptOuts {
                 try (PreparedStatement s = c.prepareStatement("UPDATE opt_outs SET opted_out = ?, source = ?, changed_at = ?, endpoint = ? "
                         + "WHERE account = ? AND number = ? AND changed_at <= ?")) {
                     s.setBoolean(1, optedOut);
-                    s.setString(2, EventStore.cut(source, 255));
+                    s.setString(2, Rows.cut(source, 255));
                     s.setTimestamp(3, when);
                     s.setString(4, endpoints.apply(account));
                     s.setString(5, account);
@@ -132,7 +151,7 @@ public class OptOuts {
                     s.setString(2, number);
                     s.setString(3, endpoints.apply(account));
                     s.setBoolean(4, optedOut);
-                    s.setString(5, EventStore.cut(source, 255));
+                    s.setString(5, Rows.cut(source, 255));
                     s.setTimestamp(6, when);
                     s.executeUpdate();
                     logChange(account, number, optedOut, source);

@@ -12,11 +12,11 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-/** The listings of the events package's APIs: one page of a filtered query, times as ISO-8601 instants. */
-final class Rows {
+/** The listings of the runtime's record APIs: one page of a filtered query, times as ISO-8601 instants, texts cut to their column. */
+public final class Rows {
 
     /** One row as its JSON record. */
-    interface Mapper {
+    public interface Mapper {
         Map<String, Object> map(ResultSet rs) throws SQLException;
     }
 
@@ -27,7 +27,7 @@ final class Rows {
      * {@code select} (up to FROM) with the {@code conditions} whose value is not null ("caller = ?" ->
      * value), ordered, one page of {@code size} rows.
      */
-    static List<Map<String, Object>> page(DataSource db, String select, Map<String, Object> conditions, String orderBy, int page, int size,
+    public static List<Map<String, Object>> page(DataSource db, String select, Map<String, Object> conditions, String orderBy, int page, int size,
             Mapper mapper) throws SQLException {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> values = new ArrayList<>();
@@ -56,10 +56,19 @@ final class Rows {
     }
 
     /** The columns' times into the record, as ISO-8601 instants (null stays null). */
-    static void instants(ResultSet rs, Map<String, Object> record, String... columns) throws SQLException {
+    public static void instants(ResultSet rs, Map<String, Object> record, String... columns) throws SQLException {
         for (String column : columns) {
-            Timestamp ts = rs.getTimestamp(column);
-            record.put(column, ts == null ? null : DateTimeFormatter.ISO_INSTANT.format(ts.toInstant()));
+            record.put(column, instant(rs.getTimestamp(column)));
         }
+    }
+
+    /** One time as an ISO-8601 instant (null stays null). */
+    public static String instant(Timestamp ts) {
+        return ts == null ? null : DateTimeFormatter.ISO_INSTANT.format(ts.toInstant());
+    }
+
+    /** The text cut to a column's length (null stays null). */
+    public static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 }

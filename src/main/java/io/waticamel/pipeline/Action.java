@@ -38,6 +38,17 @@ public final class Action {
         this.caller = caller == null ? "-" : caller;
     }
 
+    /**
+     * An action that does not come in through direct:wati-action (a campaign's bulk call): its request is built and its
+     * credentials known, so direct:wati-call takes it as it is. Put on the exchange as {@value #VARIABLE}.
+     */
+    public static Action prepared(ActionFields fields, String caller, WatiCredentials credentials, WatiCall call, String successText) {
+        Action action = new Action(fields, Map.of(), caller);
+        action.credentials(credentials);
+        action.call(call, successText);
+        return action;
+    }
+
     /** The exchange's action; fails when the route was not entered through direct:wati-action. */
     public static Action of(Exchange exchange) {
         Action action = exchange.getVariable(VARIABLE, Action.class);

@@ -85,6 +85,8 @@ public class WatiCallSteps {
         }
         Action action = Action.of(exchange);
         WatiAnswer answer = interpreter.interpret(status, body);
+        // WATI's own status and body, for a caller that reads more than run and run_text (a bulk call's receivers)
+        action.attach(WatiAnswer.class, answer);
         String runText = answer.success() ? action.successText() : answer.reason();
         action.result(new TaskResult(action.taskId(), answer.success(), runText, answer.body(), answer.success() ? 200 : 502));
     }

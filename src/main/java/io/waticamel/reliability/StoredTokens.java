@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Key rotation at start: every access token kept in the database (dead letters, the outbox) that
+ * Key rotation at start: every access token kept in the database (dead letters, the outbox, campaigns) that
  * only a key of {@code wati.secret-key.previous} opens is encrypted again with {@code wati.secret-key}.
  * <p>
  * At start rather than when a token is next read: after one start every token the runtime can read
@@ -36,7 +36,7 @@ public final class StoredTokens {
     }
 
     private static final List<Table> TABLES = List.of(new Table("dead_letters", "status <> 'resolved'"),
-            new Table("outbox", "state IN ('queued', 'claimed', 'sending')"));
+            new Table("outbox", "state IN ('queued', 'claimed', 'sending')"), new Table("campaigns", "status IN ('running', 'paused')"));
 
     private StoredTokens() {
     }

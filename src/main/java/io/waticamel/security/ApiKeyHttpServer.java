@@ -14,8 +14,9 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.
 /**
  * Puts {@link ApiKeyAuthentication} into Camel Main's embedded HTTP server as platform-http's
  * authentication handler for every path, before the server starts and before any route exists,
- * so no route file can opt out of it; {@link AnonymousHealth} in front of the health check; and
- * {@link WebhookBodies} in front of the webhook paths.
+ * so no route file can opt out of it; {@link AnonymousHealth} in front of the health check;
+ * {@link WebhookBodies} in front of the webhook paths; and {@link LargeBodies} on the one path that takes
+ * large bodies (campaigns).
  */
 public final class ApiKeyHttpServer {
 
@@ -27,7 +28,8 @@ public final class ApiKeyHttpServer {
      * server that serves it (this one, or the management server's own when camel.management.port
      * names another port).
      */
-    public static void install(CamelContext context, ApiKeyAuthentication authentication, AnonymousHealth health) {
+    public static void install(CamelContext context, ApiKeyAuthentication authentication, AnonymousHealth health, String largeBodyPath,
+            long largeBodyMaxBytes) {
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
             throw new IllegalStateException("No embedded HTTP server to protect: set camel.server.enabled = true");
@@ -37,6 +39,7 @@ public final class ApiKeyHttpServer {
         }
         protect(server.getConfiguration(), "/*", authentication);
         protect(server.getConfiguration(), WebhookBodies.PATH + "*", new WebhookBodies());
+        protect(server.getConfiguration(), largeBodyPath, new LargeBodies(largeBodyMaxBytes));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
             protect(management.getPort() == server.getPort() ? server.getConfiguration() : management.getConfiguration(),

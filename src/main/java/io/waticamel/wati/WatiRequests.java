@@ -70,6 +70,37 @@ public class WatiRequests {
         return post(credentials, "sendTemplateMessage", number, "whatsappNumber=" + number, "application/json", json(body));
     }
 
+    /** One receiver of a bulk send: its number, its template parameters in order, and the id its status events will carry. */
+    public record Receiver(String number, Map<String, String> parameters, String localMessageId) {
+    }
+
+    /** The most receivers WATI takes in one sendTemplateMessages call. */
+    public static final int MAX_RECEIVERS = 1000;
+
+    /**
+     * {@code POST {endpoint}/api/v1/sendTemplateMessages}, body {@code {"template_name", "broadcast_name",
+     * "receivers": [{"whatsappNumber", "customParams": [{"name", "value"}], "localMessageId"}]}}: one call of the
+     * account's template rate for up to {@value #MAX_RECEIVERS} receivers (numbers already normalised).
+     */
+    public WatiCall sendTemplateMessages(WatiCredentials credentials, String template, String broadcast, List<Receiver> receivers) {
+        if (receivers.isEmpty() || receivers.size() > MAX_RECEIVERS) {
+            throw new IllegalArgumentException("sendTemplateMessages takes 1 to " + MAX_RECEIVERS + " receivers, not " + receivers.size());
+        }
+        List<Map<String, Object>> list = new java.util.ArrayList<>(receivers.size());
+        for (Receiver r : receivers) {
+            Map<String, Object> receiver = new LinkedHashMap<>();
+            receiver.put("whatsappNumber", r.number());
+            receiver.put("customParams", r.parameters().entrySet().stream().map(p -> Map.of("name", p.getKey(), "value", p.getValue())).toList());
+            receiver.put("localMessageId", r.localMessageId());
+            list.add(receiver);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("template_name", template);
+        body.put("broadcast_name", broadcast);
+        body.put("receivers", list);
+        return call("POST", credentials, "sendTemplateMessages", null, "application/json", json(body), receivers.size() + " receivers");
+    }
+
     public WatiCall updateContact(ActionFields fields, WatiCredentials credentials) {
         String number = PhoneNumbers.normalise(fields.get("whatsappNumber"));
         List<NumberedParameters.Parameter> attributes = NumberedParameters.collect(fields, true);

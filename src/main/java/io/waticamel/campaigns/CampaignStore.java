@@ -1,0 +1,591 @@
+package io.waticamel.campaigns;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.campaigns.CampaignRequest.Mode;
+import io.waticamel.campaigns.CampaignRequest.Recipient;
+import io.waticamel.events.Rows;
+import io.waticamel.wati.WatiCredentials;
+
+/**
+ * The campaign tables (migration V8): campaigns, their recipients, and the batches workers claim.
+ * Every change a worker makes holds only while its claim does (the batch's claim_token), so a worker
+ * whose claim ran out cannot undo what another instance did since; a recipient is marked
+ * {@code sending} before WATI is called and is never sent again after that, whatever happens.
+ */
+public class CampaignStore {
+
+    /** A claimed batch: what one worker sends. */
+    public record BatchRef(String campaignId, int batchNo, String token) {
+    }
+
+    /** A campaign's settings as stored (token still encrypted). */
+    public record Campaign(String id, String caller, String account, String endpoint, String tokenEncrypted, String templateName,
+            String broadcastName, Mode mode, String status) {
+    }
+
+    /** A recipient still to be sent in a claimed batch. */
+    public record Pending(int seq, String number, Map<String, String> parameters, String localMessageId) {
+    }
+
+    /** What became of a recipient that was being sent. */
+    public record Outcome(int seq, String status, String reason) {
+    }
+
+    static final String PENDING = "pending";
+    static final String SENDING = "sending";
+    static final String SENT = "sent";
+    static final String FAILED = "failed";
+    static final String SKIPPED = "skipped";
+    static final String UNKNOWN = "unknown";
+    private static final int INSERT_BATCH = 1000;
+    private static final TypeReference<LinkedHashMap<String, String>> PARAMETERS = new TypeReference<>() {
+    };
+
+    private final DataSource db;
+    private final String instanceId;
+    private final Duration lease;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public CampaignStore(DataSource db, String instanceId, Duration lease) {
+        this.db = db;
+        this.instanceId = instanceId;
+        this.lease = lease;
+    }
+
+    /**
+     * Stores the campaign, every recipient and the batches, in one transaction: when this returns, nothing of the
+     * campaign can be lost. Recipients to send are numbered into batches of {@code batchSize} in the caller's order.
+     */
+    public String create(String caller, WatiCredentials credentials, String tokenEncrypted, CampaignRequest request, int batchSize)
+            throws SQLException, JsonProcessingException {
+        String id = UUID.randomUUID().toString();
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO campaigns (id, caller, account, endpoint, token_encrypted, "
+                        + "template_name, broadcast_name, mode, status, total, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)")) {
+                    s.setString(1, id);
+                    s.setString(2, caller);
+                    s.setString(3, credentials.account());
+                    s.setString(4, credentials.endpoint().toString());
+                    s.setString(5, tokenEncrypted);
+                    s.setString(6, request.templateName());
+                    s.setString(7, request.broadcastName());
+                    s.setString(8, request.mode().label());
+                    s.setInt(9, request.recipients().size());
+                    s.setTimestamp(10, now);
+                    s.setTimestamp(11, now);
+                    s.executeUpdate();
+                }
+                int batches = 0;
+                int inBatch = 0;
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO campaign_recipients (campaign_id, seq, batch_no, number, "
+                        + "parameters_json, status, reason, local_message_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    int queued = 0;
+                    for (Recipient r : request.recipients()) {
+                        boolean send = r.skipReason() == null;
+                        if (send && (batches == 0 || inBatch == batchSize)) {
+                            batches++;
+                            inBatch = 0;
+                        }
+                        s.setString(1, id);
+                        s.setInt(2, r.seq());
+                        if (send) {
+                            inBatch++;
+                            s.setInt(3, batches);
+                        } else {
+                            s.setNull(3, java.sql.Types.INTEGER);
+                        }
+                        s.setString(4, r.number() == null ? "" : Rows.cut(r.number(), 64));
+                        s.setString(5, mapper.writeValueAsString(r.parameters()));
+                        s.setString(6, send ? PENDING : SKIPPED);
+                        s.setString(7, send ? null : Rows.cut(r.skipReason(), 1024));
+                        s.setString(8, send && request.mode() == Mode.BULK ? UUID.randomUUID().toString() : null);
+                        s.setTimestamp(9, now);
+                        s.addBatch();
+                        if (++queued % INSERT_BATCH == 0) {
+                            s.executeBatch();
+                        }
+                    }
+                    s.executeBatch();
+                }
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO campaign_batches (campaign_id, batch_no, state, attempts) "
+                        + "VALUES (?, ?, 'pending', 0)")) {
+                    for (int b = 1; b <= batches; b++) {
+                        s.setString(1, id);
+                        s.setInt(2, b);
+                        s.addBatch();
+                        if (b % INSERT_BATCH == 0) {
+                            s.executeBatch();
+                        }
+                    }
+                    s.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException | JsonProcessingException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return id;
+    }
+
+    /** Up to {@code limit} pending batches of running campaigns, oldest campaign first, each claimed for this worker. */
+    public List<BatchRef> claim(int limit) throws SQLException {
+        List<String[]> candidates = new ArrayList<>();
+        List<BatchRef> claimed = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT b.campaign_id, b.batch_no FROM campaign_batches b JOIN campaigns c "
+                    + "ON c.id = b.campaign_id WHERE b.state = 'pending' AND c.status = 'running' ORDER BY c.created_at, b.campaign_id, "
+                    + "b.batch_no LIMIT ?")) {
+                s.setInt(1, limit);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(new String[] {rs.getString(1), Integer.toString(rs.getInt(2))});
+                    }
+                }
+            }
+            if (candidates.isEmpty()) {
+                return claimed;
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET state = 'claimed', claim_token = ?, "
+                    + "claimed_until = ?, attempts = attempts + 1 WHERE campaign_id = ? AND batch_no = ? AND state = 'pending'")) {
+                Timestamp until = Timestamp.from(Instant.now().plus(lease));
+                // another instance may have taken some: only the rows this update changed are this worker's
+                for (String[] candidate : candidates) {
+                    String token = Rows.cut(instanceId, 200) + "/" + UUID.randomUUID();
+                    s.setString(1, token);
+                    s.setTimestamp(2, until);
+                    s.setString(3, candidate[0]);
+                    s.setInt(4, Integer.parseInt(candidate[1]));
+                    if (s.executeUpdate() == 1) {
+                        claimed.add(new BatchRef(candidate[0], Integer.parseInt(candidate[1]), token));
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return claimed;
+    }
+
+    public Campaign campaign(String id) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT id, caller, account, endpoint, "
+                + "token_encrypted, template_name, broadcast_name, mode, status FROM campaigns WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Campaign(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                        rs.getString(7), Mode.of(rs.getString(8)), rs.getString(9));
+            }
+        }
+    }
+
+    /** The batch's recipients not yet sent, in order. */
+    public List<Pending> pending(BatchRef batch) throws SQLException {
+        List<Pending> pending = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT seq, number, parameters_json, "
+                + "local_message_id FROM campaign_recipients WHERE campaign_id = ? AND batch_no = ? AND status = 'pending' ORDER BY seq")) {
+            s.setString(1, batch.campaignId());
+            s.setInt(2, batch.batchNo());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    pending.add(new Pending(rs.getInt(1), rs.getString(2), readParameters(rs.getString(3)), rs.getString(4)));
+                }
+            }
+        }
+        return pending;
+    }
+
+    private Map<String, String> readParameters(String json) {
+        try {
+            return mapper.readValue(json, PARAMETERS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored parameters are not JSON", e);
+        }
+    }
+
+    /**
+     * Just before WATI is called, after the account's throttle turn: while the campaign is still running and the claim
+     * still this worker's, the claim is renewed and the recipients ({@code seq}, or the whole batch when null) become
+     * {@code sending}. False when the campaign was paused or cancelled, or the claim lost: nothing is sent.
+     */
+    public boolean beginSending(BatchRef batch, Integer seq) throws SQLException {
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET claimed_until = ? WHERE campaign_id = ? "
+                        + "AND batch_no = ? AND claim_token = ? AND state = 'claimed' AND EXISTS (SELECT 1 FROM campaigns "
+                        + "WHERE id = ? AND status = 'running')")) {
+                    s.setTimestamp(1, Timestamp.from(now.toInstant().plus(lease)));
+                    s.setString(2, batch.campaignId());
+                    s.setInt(3, batch.batchNo());
+                    s.setString(4, batch.token());
+                    s.setString(5, batch.campaignId());
+                    if (s.executeUpdate() != 1) {
+                        c.rollback();
+                        return false;
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = 'sending', updated_at = ? "
+                        + "WHERE campaign_id = ? AND batch_no = ? AND status = 'pending'" + (seq == null ? "" : " AND seq = ?"))) {
+                    s.setTimestamp(1, now);
+                    s.setString(2, batch.campaignId());
+                    s.setInt(3, batch.batchNo());
+                    if (seq != null) {
+                        s.setInt(4, seq);
+                    }
+                    s.executeUpdate();
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE campaigns SET started_at = ?, updated_at = ? WHERE id = ? "
+                        + "AND started_at IS NULL")) {
+                    s.setTimestamp(1, now);
+                    s.setTimestamp(2, now);
+                    s.setString(3, batch.campaignId());
+                    s.executeUpdate();
+                }
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * The outcomes of recipients that were being sent: each listed one gets its own, and with {@code rest} every other
+     * recipient of the batch still {@code sending} gets that status (a bulk call's receivers WATI did not refuse).
+     */
+    public void outcomes(BatchRef batch, List<Outcome> outcomes, Outcome rest) throws SQLException {
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!outcomes.isEmpty()) {
+                    try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = ?, reason = ?, updated_at = ? "
+                            + "WHERE campaign_id = ? AND seq = ? AND status = 'sending'")) {
+                        for (Outcome o : outcomes) {
+                            s.setString(1, o.status());
+                            s.setString(2, Rows.cut(o.reason(), 1024));
+                            s.setTimestamp(3, now);
+                            s.setString(4, batch.campaignId());
+                            s.setInt(5, o.seq());
+                            s.addBatch();
+                        }
+                        s.executeBatch();
+                    }
+                }
+                if (rest != null) {
+                    try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = ?, reason = ?, updated_at = ? "
+                            + "WHERE campaign_id = ? AND batch_no = ? AND status = 'sending'")) {
+                        s.setString(1, rest.status());
+                        s.setString(2, Rows.cut(rest.reason(), 1024));
+                        s.setTimestamp(3, now);
+                        s.setString(4, batch.campaignId());
+                        s.setInt(5, batch.batchNo());
+                        s.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** A recipient refused before WATI was called (opted out since, invalid for WATI's rules): its final status. */
+    public void settle(BatchRef batch, int seq, String status, String reason) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = ?, "
+                + "reason = ?, updated_at = ? WHERE campaign_id = ? AND seq = ? AND status = 'pending' AND EXISTS (SELECT 1 FROM "
+                + "campaign_batches b WHERE b.campaign_id = ? AND b.batch_no = ? AND b.claim_token = ?)")) {
+            s.setString(1, status);
+            s.setString(2, Rows.cut(reason, 1024));
+            s.setTimestamp(3, Timestamp.from(Instant.now()));
+            s.setString(4, batch.campaignId());
+            s.setInt(5, seq);
+            s.setString(6, batch.campaignId());
+            s.setInt(7, batch.batchNo());
+            s.setString(8, batch.token());
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * The worker is through with the batch: {@code done} when none of its recipients is pending any more, else
+     * pending again (paused, throttled) for a later claim. Only while the claim is this worker's.
+     */
+    public void release(BatchRef batch) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET state = "
+                + "CASE WHEN EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = ? AND r.batch_no = ? AND r.status = 'pending') "
+                + "THEN 'pending' ELSE 'done' END, claim_token = NULL, claimed_until = NULL "
+                + "WHERE campaign_id = ? AND batch_no = ? AND claim_token = ?")) {
+            s.setString(1, batch.campaignId());
+            s.setInt(2, batch.batchNo());
+            s.setString(3, batch.campaignId());
+            s.setInt(4, batch.batchNo());
+            s.setString(5, batch.token());
+            s.executeUpdate();
+        }
+    }
+
+    /** Whether this call finished the campaign (all batches done while it ran): exactly one caller gets true. */
+    public boolean finishIfDone(String campaignId) throws SQLException {
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE campaigns SET status = 'finished', "
+                + "finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running' AND NOT EXISTS (SELECT 1 FROM campaign_batches "
+                + "WHERE campaign_id = ? AND state <> 'done')")) {
+            s.setTimestamp(1, now);
+            s.setTimestamp(2, now);
+            s.setString(3, campaignId);
+            s.setString(4, campaignId);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Claims of a dead worker: this instance's from before a restart ({@code atStart}), or any whose lease ran out.
+     * Recipients that were being sent become {@code unknown} (WATI may have sent them: never again); the batch goes
+     * back to pending for its recipients not yet sent. The campaigns touched, for a finish check.
+     */
+    public List<String> recover(boolean atStart) throws SQLException {
+        List<String[]> lost = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT campaign_id, batch_no, claim_token FROM campaign_batches WHERE state = "
+                    + "'claimed' AND " + (atStart ? "claim_token LIKE ?" : "claimed_until < ?"))) {
+                if (atStart) {
+                    s.setString(1, Rows.cut(instanceId, 200).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
+                } else {
+                    s.setTimestamp(1, Timestamp.from(Instant.now()));
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        lost.add(new String[] {rs.getString(1), Integer.toString(rs.getInt(2)), rs.getString(3)});
+                    }
+                }
+            }
+            List<String> campaigns = new ArrayList<>();
+            Timestamp now = Timestamp.from(Instant.now());
+            for (String[] batch : lost) {
+                c.setAutoCommit(false);
+                try {
+                    int batchNo = Integer.parseInt(batch[1]);
+                    try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET state = 'pending', claim_token = NULL, "
+                            + "claimed_until = NULL WHERE campaign_id = ? AND batch_no = ? AND claim_token = ?")) {
+                        s.setString(1, batch[0]);
+                        s.setInt(2, batchNo);
+                        s.setString(3, batch[2]);
+                        if (s.executeUpdate() != 1) {
+                            c.rollback();
+                            continue;
+                        }
+                    }
+                    try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = 'unknown', reason = ?, "
+                            + "updated_at = ? WHERE campaign_id = ? AND batch_no = ? AND status = 'sending'")) {
+                        s.setString(1, "The runtime stopped while this was being sent: WATI may or may not have sent it, so it is not "
+                                + "sent again (its status events, if any, still count)");
+                        s.setTimestamp(2, now);
+                        s.setString(3, batch[0]);
+                        s.setInt(4, batchNo);
+                        s.executeUpdate();
+                    }
+                    c.commit();
+                    campaigns.add(batch[0]);
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+            return campaigns;
+        }
+    }
+
+    /**
+     * A status event for a bulk receiver (matched by its localMessageId): a failure makes a sent (or unknown)
+     * recipient failed; any other status shows an unknown one was sent.
+     */
+    public int statusEvent(String localMessageId, boolean failed, String reason) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(failed
+                ? "UPDATE campaign_recipients SET status = 'failed', reason = ?, updated_at = ? WHERE local_message_id = ? "
+                        + "AND status IN ('sent', 'unknown', 'sending')"
+                : "UPDATE campaign_recipients SET status = 'sent', reason = ?, updated_at = ? WHERE local_message_id = ? "
+                        + "AND status IN ('unknown', 'sending')")) {
+            s.setString(1, Rows.cut(reason, 1024));
+            s.setTimestamp(2, Timestamp.from(Instant.now()));
+            s.setString(3, localMessageId);
+            return s.executeUpdate();
+        }
+    }
+
+    /** Running or paused to {@code to}; false when the campaign is not in {@code from}. Cancel also skips what is pending. */
+    public boolean changeStatus(String id, List<String> from, String to) throws SQLException {
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement s = c.prepareStatement("UPDATE campaigns SET status = ?, updated_at = ?"
+                        + ("cancelled".equals(to) ? ", finished_at = ?" : ", finished_at = finished_at") + " WHERE id = ? AND status IN ("
+                        + String.join(", ", from.stream().map(f -> "?").toList()) + ")")) {
+                    int i = 1;
+                    s.setString(i++, to);
+                    s.setTimestamp(i++, now);
+                    if ("cancelled".equals(to)) {
+                        s.setTimestamp(i++, now);
+                    }
+                    s.setString(i++, id);
+                    for (String f : from) {
+                        s.setString(i++, f);
+                    }
+                    if (s.executeUpdate() != 1) {
+                        c.rollback();
+                        return false;
+                    }
+                }
+                if ("cancelled".equals(to)) {
+                    try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = 'skipped', reason = "
+                            + "'Campaign cancelled', updated_at = ? WHERE campaign_id = ? AND status = 'pending'")) {
+                        s.setTimestamp(1, now);
+                        s.setString(2, id);
+                        s.executeUpdate();
+                    }
+                }
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** The campaign as GET /api/v1/campaigns/{id} shows it, or null when it is not there (or not this caller's). */
+    public Map<String, Object> summary(String id, String caller) throws SQLException {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        try (Connection c = db.getConnection()) {
+            Instant started;
+            Instant finished;
+            try (PreparedStatement s = c.prepareStatement("SELECT id, caller, account, template_name, broadcast_name, mode, status, total, "
+                    + "created_at, started_at, finished_at FROM campaigns WHERE id = ?" + (caller == null ? "" : " AND caller = ?"))) {
+                s.setString(1, id);
+                if (caller != null) {
+                    s.setString(2, caller);
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    summary.put("id", rs.getString("id"));
+                    summary.put("caller", rs.getString("caller"));
+                    summary.put("account", rs.getString("account"));
+                    summary.put("template_name", rs.getString("template_name"));
+                    summary.put("broadcast_name", rs.getString("broadcast_name"));
+                    summary.put("mode", rs.getString("mode"));
+                    summary.put("status", rs.getString("status"));
+                    summary.put("total", rs.getInt("total"));
+                    summary.put("created_at", Rows.instant(rs.getTimestamp("created_at")));
+                    started = rs.getTimestamp("started_at") == null ? null : rs.getTimestamp("started_at").toInstant();
+                    finished = rs.getTimestamp("finished_at") == null ? null : rs.getTimestamp("finished_at").toInstant();
+                    summary.put("started_at", Rows.instant(rs.getTimestamp("started_at")));
+                    summary.put("finished_at", Rows.instant(rs.getTimestamp("finished_at")));
+                }
+            }
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            for (String status : new String[] {PENDING, SENT, FAILED, SKIPPED, UNKNOWN}) {
+                counts.put(status, 0);
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT status, COUNT(*) FROM campaign_recipients WHERE campaign_id = ? GROUP BY status")) {
+                s.setString(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        // a recipient being sent has no outcome yet: it is still pending for the caller
+                        String status = SENDING.equals(rs.getString(1)) ? PENDING : rs.getString(1);
+                        counts.merge(status, rs.getInt(2), Integer::sum);
+                    }
+                }
+            }
+            summary.putAll(counts);
+            int done = counts.get(SENT) + counts.get(FAILED) + counts.get(UNKNOWN);
+            Instant until = finished != null ? finished : Instant.now();
+            double seconds = started == null ? 0 : Math.max(0.001, Duration.between(started, until).toMillis() / 1000.0);
+            summary.put("rate_per_second", seconds == 0 ? 0 : Math.round(done / seconds * 10) / 10.0);
+        }
+        return summary;
+    }
+
+    /** Campaign ids of a caller (null: all), newest first. */
+    public List<Map<String, Object>> list(String caller, int page, int size) throws SQLException {
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put("caller = ?", caller);
+        return Rows.page(db, "SELECT id, account, template_name, mode, status, total, created_at, finished_at FROM campaigns", conditions,
+                "created_at DESC, id DESC", page, size, rs -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("id", rs.getString("id"));
+                    row.put("account", rs.getString("account"));
+                    row.put("template_name", rs.getString("template_name"));
+                    row.put("mode", rs.getString("mode"));
+                    row.put("status", rs.getString("status"));
+                    row.put("total", rs.getInt("total"));
+                    row.put("created_at", Rows.instant(rs.getTimestamp("created_at")));
+                    row.put("finished_at", Rows.instant(rs.getTimestamp("finished_at")));
+                    return row;
+                });
+    }
+
+    /** A page of a campaign's recipients in order, optionally of one status, with the delivery status its sends reached. */
+    public List<Map<String, Object>> recipients(String campaignId, String status, int page, int size) throws SQLException {
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put("r.campaign_id = ?", campaignId);
+        conditions.put("r.status = ?", status);
+        return Rows.page(db, "SELECT r.seq, r.number, r.status, r.reason, r.local_message_id, r.parameters_json, r.updated_at, "
+                + "(SELECT MAX(m.status) FROM messages m WHERE m.local_message_id = r.local_message_id) AS delivery "
+                + "FROM campaign_recipients r", conditions, "r.seq", page, size, rs -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("seq", rs.getInt("seq"));
+                    row.put("whatsappNumber", rs.getString("number"));
+                    row.put("status", SENDING.equals(rs.getString("status")) ? PENDING : rs.getString("status"));
+                    row.put("reason", rs.getString("reason"));
+                    row.put("parameters", readParameters(rs.getString("parameters_json")));
+                    row.put("local_message_id", rs.getString("local_message_id"));
+                    row.put("delivery_status", rs.getString("delivery"));
+                    row.put("updated_at", Rows.instant(rs.getTimestamp("updated_at")));
+                    return row;
+                });
+    }
+}

@@ -1,0 +1,63 @@
+package io.waticamel.config;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import javax.sql.DataSource;
+
+import io.waticamel.campaigns.CampaignSteps;
+import io.waticamel.campaigns.CampaignStore;
+import io.waticamel.events.EventStore;
+import io.waticamel.events.MessageLog;
+import io.waticamel.events.OptOuts;
+import io.waticamel.files.UrlGuard;
+import io.waticamel.reliability.DeadLetters;
+import io.waticamel.reliability.Idempotency;
+import io.waticamel.security.RecordOwners;
+import io.waticamel.wati.WatiAccounts;
+import io.waticamel.wati.WatiRequests;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/**
+ * Template campaigns: the bean {@code campaigns} and its worker threads. The database, the secret
+ * box (DeadLetters'), the message log, opt-outs and the event store come from the configurations
+ * before this one.
+ */
+public class CampaignsConfiguration implements CamelConfiguration {
+
+    @BeanInject("watiDataSource")
+    private DataSource db;
+    @BeanInject
+    private RecordOwners recordOwners;
+    @BeanInject
+    private DeadLetters deadLetters;
+    @BeanInject("messageLog")
+    private MessageLog messageLog;
+    @BeanInject("optOuts")
+    private OptOuts optOuts;
+    @BeanInject("watiEventStore")
+    private EventStore events;
+    @PropertyInject("wati.instance-id")
+    private String instanceId;
+    @PropertyInject("wati.campaigns.lease")
+    private String lease;
+
+    @BindToRegistry
+    public CampaignSteps campaigns(CamelContext context, UrlGuard urlGuard, @PropertyInject("wati.campaigns.max-recipients") int maxRecipients,
+            @PropertyInject("wati.campaigns.bulk-size") int bulkSize, @PropertyInject("wati.campaigns.single-batch-size") int singleBatchSize,
+            @PropertyInject("wati.campaigns.workers") int workers) {
+        CampaignStore store = new CampaignStore(db, instanceId, Idempotency.duration(lease));
+        return new CampaignSteps(store, new WatiAccounts(ActionPipelineConfiguration.configuration(context), urlGuard), new WatiRequests(),
+                optOuts, messageLog, events, deadLetters.secrets(), recordOwners, maxRecipients, bulkSize, singleBatchSize, workers);
+    }
+
+    /** The threads that send campaign batches (each waits for its account's turn like any call). */
+    @BindToRegistry(value = "campaignWorkers", destroyMethod = "shutdown")
+    public ExecutorService campaignWorkers(@PropertyInject("wati.campaigns.workers") int workers) {
+        return Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("campaign-worker-", 1).daemon().factory());
+    }
+}

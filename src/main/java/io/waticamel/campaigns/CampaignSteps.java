@@ -328,9 +328,30 @@ public class CampaignSteps {
             pending = List.of();
             credentials = null;
         }
+        if (!pending.isEmpty()) {
+            pending = withoutOptedOut(ref, credentials, pending);
+        }
         Batch batch = new Batch(ref, campaign, credentials, pending);
         exchange.setVariable(BATCH, batch);
         exchange.getMessage().setBody(pending);
+    }
+
+    /** A recipient who opted out since the campaign was stored is skipped now, not sent (a bulk call has no per-receiver check). */
+    private List<Pending> withoutOptedOut(BatchRef ref, WatiCredentials credentials, List<Pending> pending) throws SQLException {
+        Map<String, String> optedOut = optOuts.optedOut(credentials);
+        if (optedOut.isEmpty()) {
+            return pending;
+        }
+        List<Pending> kept = new ArrayList<>(pending.size());
+        for (Pending p : pending) {
+            String account = optedOut.get(p.number());
+            if (account == null) {
+                kept.add(p);
+            } else {
+                store.settle(ref, p.seq(), CampaignStore.SKIPPED, "Opted out of messages from account '" + account + "'");
+            }
+        }
+        return kept;
     }
 
     private WatiCredentials credentials(Campaign campaign) {
@@ -410,6 +431,9 @@ public class CampaignSteps {
         String reason = error instanceof io.waticamel.wati.WatiRetryableException ? "WATI kept failing: " + error.getMessage()
                 : "WATI could not be reached: " + (error == null ? "unknown error" : error.getMessage());
         store.outcomes(send.batch.ref, List.of(), new Outcome(0, CampaignStore.FAILED, reason));
+        Batch batch = send.batch;
+        messageLog.recordBulk(batch.campaign.caller(), batch.credentials, batch.campaign.templateName(), 502,
+                batch.pending.stream().map(p -> new MessageLog.BulkSend(p.number(), p.localMessageId(), false, reason)).toList());
         LOG.warn("Campaign {} batch {}: {} recipients failed: {}", send.batch.ref.campaignId(), send.batch.ref.batchNo(),
                 send.batch.pending.size(), reason);
     }

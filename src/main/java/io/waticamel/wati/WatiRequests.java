@@ -90,7 +90,14 @@ public class WatiRequests {
         for (Receiver r : receivers) {
             Map<String, Object> receiver = new LinkedHashMap<>();
             receiver.put("whatsappNumber", r.number());
-            receiver.put("customParams", r.parameters().entrySet().stream().map(p -> Map.of("name", p.getKey(), "value", p.getValue())).toList());
+            List<Map<String, String>> customParams = new java.util.ArrayList<>(r.parameters().size());
+            r.parameters().forEach((name, value) -> {
+                Map<String, String> parameter = new LinkedHashMap<>();
+                parameter.put("name", name);
+                parameter.put("value", value);
+                customParams.add(parameter);
+            });
+            receiver.put("customParams", customParams);
             receiver.put("localMessageId", r.localMessageId());
             list.add(receiver);
         }

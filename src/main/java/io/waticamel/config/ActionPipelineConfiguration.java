@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 
+import javax.sql.DataSource;
+
 import io.waticamel.action.ActionReader;
 import io.waticamel.events.OptOuts;
 import io.waticamel.files.MediaDownloader;
@@ -17,6 +19,8 @@ import io.waticamel.pipeline.ActionChecks;
 import io.waticamel.pipeline.ActionRequests;
 import io.waticamel.pipeline.ActionRoutes;
 import io.waticamel.pipeline.ActionSteps;
+import io.waticamel.pipeline.RateBuckets;
+import io.waticamel.pipeline.SharedRateBuckets;
 import io.waticamel.pipeline.WatiCallSteps;
 import io.waticamel.pipeline.WatiRetries;
 import io.waticamel.pipeline.WatiThrottle;
@@ -73,10 +77,16 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
         return new WatiCallSteps(new WatiRequests(), USER_AGENT);
     }
 
+    /**
+     * On PostgreSQL each account's rate is one budget for every instance on the database (kept in rate_buckets); on
+     * H2 (one instance) the buckets stay in memory.
+     */
     @BindToRegistry
     public WatiThrottle watiThrottle(CamelContext context, @PropertyInject("wati.throttle.per-second") int perSecond,
-            @PropertyInject("wati.throttle.max-wait-ms") long maxWaitMs) {
-        return new WatiThrottle(perSecond, maxWaitMs, configuration(context));
+            @PropertyInject("wati.throttle.max-wait-ms") long maxWaitMs, @PropertyInject("wati.db.url") String dbUrl,
+            @BeanInject("watiDataSource") DataSource dataSource) {
+        RateBuckets buckets = Database.isPostgreSql(dbUrl) ? new SharedRateBuckets(dataSource) : RateBuckets.LOCAL;
+        return new WatiThrottle(perSecond, maxWaitMs, configuration(context), buckets);
     }
 
     /** Logs every retry (onRedelivery) and checks WATI's answers for retryable statuses. */

@@ -72,6 +72,10 @@ final class Database {
         return url != null && url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length());
     }
 
+    static boolean isPostgreSql(String url) {
+        return url != null && url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length());
+    }
+
     /**
      * The file of an embedded H2 database, as H2 names it ({@code jdbc:h2:file:./data/wati-camel},
      * {@code jdbc:h2:/var/lib/wati/db}, {@code jdbc:h2:~/db}, plus ".mv.db"); none for in-memory and

@@ -1,14 +1,12 @@
 package io.waticamel.pipeline;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import io.github.bucket4j.BlockingStrategy;
-import io.github.bucket4j.Bucket;
+import io.waticamel.pipeline.RateBuckets.Turns;
 import io.waticamel.wati.WatiCredentials;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -20,7 +18,8 @@ import org.apache.camel.Processor;
  * virtual threads, so no platform thread is held); one whose turn is further away than
  * {@code wati.throttle.max-wait-ms} is answered 429 with Retry-After instead of queueing. Rates:
  * {@code wati.throttle.per-second}, per named account {@code wati.throttle.accounts.<name>.per-second};
- * 0 means unthrottled.
+ * 0 means unthrottled. The buckets are this process's ({@link RateBuckets#LOCAL}), or on PostgreSQL one per account
+ * for all instances sharing the database ({@link SharedRateBuckets}).
  */
 public class WatiThrottle implements Processor {
 
@@ -34,44 +33,50 @@ public class WatiThrottle implements Processor {
     private final int defaultPerSecond;
     private final long maxWaitNanos;
     private final Function<String, Optional<String>> configuration;
+    private final RateBuckets buckets;
     private final Map<String, Integer> rates = new ConcurrentHashMap<>();
-    private final Map<String, Turns> turnsByAccount = new ConcurrentHashMap<>();
+    private final Map<String, Line> lines = new ConcurrentHashMap<>();
 
     public WatiThrottle(int defaultPerSecond, long maxWaitMs, Function<String, Optional<String>> configuration) {
+        this(defaultPerSecond, maxWaitMs, configuration, RateBuckets.LOCAL);
+    }
+
+    public WatiThrottle(int defaultPerSecond, long maxWaitMs, Function<String, Optional<String>> configuration, RateBuckets buckets) {
         this.defaultPerSecond = defaultPerSecond;
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
         this.configuration = configuration;
+        this.buckets = buckets;
     }
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {
-        WatiCredentials credentials = Action.of(exchange).credentials();
+        awaitTurn(Action.of(exchange).credentials());
+    }
+
+    /** Returns when the account's call may leave; Throttled when its turn is further away than the max wait. */
+    void awaitTurn(WatiCredentials credentials) throws InterruptedException {
         String key = credentials.throttleKey();
         int perSecond = rate(key, credentials.account());
         if (perSecond == UNLIMITED) {
             return;
         }
-        Turns turns = turnsByAccount.computeIfAbsent(key, k -> new Turns(spaced(perSecond, 1000), spaced(perSecond, EXIT_PERIOD_MS)));
+        Line line = lines.computeIfAbsent(key,
+                k -> new Line(buckets.spaced(k, perSecond, 1000), buckets.spaced(k, perSecond, EXIT_PERIOD_MS)));
         // the call's turn is reserved in arrival order (or refused when too far away); the thread parks until it comes,
         // for free on a virtual thread
-        if (!turns.queue().asBlocking().tryConsume(1, maxWaitNanos, BlockingStrategy.PARKING)) {
-            throw refusal(turns.queue(), perSecond);
+        if (!line.queue().tryTake(maxWaitNanos)) {
+            throw refusal(line.queue(), perSecond);
         }
         // a thread that woke late must not leave right behind the one before it: spaced again as it really leaves
-        turns.exit().asBlocking().consume(1, BlockingStrategy.PARKING);
-    }
-
-    /** One call per periodMs/rate, no bursts: a bucket of one token refilled at that pace. */
-    private static Bucket spaced(int perSecond, long periodMs) {
-        return Bucket.builder().addLimit(limit -> limit.capacity(1).refillGreedy(perSecond, Duration.ofMillis(periodMs))).build();
+        line.exit().take();
     }
 
     /** An account's queue (turns reserved on arrival) and its exit (turns taken when the call really leaves). */
-    private record Turns(Bucket queue, Bucket exit) {
+    private record Line(Turns queue, Turns exit) {
     }
 
-    private Throttled refusal(Bucket bucket, int perSecond) {
-        long waitNanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+    private Throttled refusal(Turns queue, int perSecond) {
+        long waitNanos = queue.nanosUntilFree();
         long ahead = Math.max(1, waitNanos * perSecond / 1_000_000_000L);
         long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos - maxWaitNanos + 999_999_999L));
         return new Throttled("Too many calls for this WATI account: " + ahead + " are waiting at " + perSecond

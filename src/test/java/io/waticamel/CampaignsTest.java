@@ -266,6 +266,24 @@ class CampaignsTest {
     }
 
     @Test
+    void cancelSkipsWhatIsPendingAndSaysSoToSubscribers() throws Exception {
+        RunningRuntime.Response accepted = post("/api/v1/campaigns", "application/json", campaign("slow", "single", numbers(40, 27880000000L)));
+        String id = accepted.json().get("id").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> wati.requests().size() >= 3);
+
+        JsonNode cancelled = post("/api/v1/campaigns/" + id + "/cancel", "application/json", "").json();
+        long cancelledAt = System.nanoTime();
+        assertThat(cancelled.get("status").asText()).isEqualTo("cancelled");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> get("/api/v1/campaigns/" + id).json().get("pending").asInt() == 0);
+        JsonNode after = get("/api/v1/campaigns/" + id).json();
+        assertThat(after.get("sent").asInt() + after.get("skipped").asInt()).isEqualTo(40);
+        assertThat(wati.requests()).hasSize(after.get("sent").asInt()).allMatch(r -> r.receivedNanos() < cancelledAt + 1_000_000_000L);
+        assertThat(post("/api/v1/campaigns/" + id + "/resume", "application/json", "").status()).isEqualTo(409);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> forward.requests().stream()
+                .anyMatch(r -> r.bodyText().contains("campaignFinished") && r.bodyText().contains(id) && r.bodyText().contains("\"cancelled\"")));
+    }
+
+    @Test
     void aCsvUploadTakesTheHeaderAsParameterNames() throws Exception {
         String csv = "whatsappNumber,name,order\r\n+27 85 000 0001,\"Smith, Ann\",A-1\r\n27850000002,Bob,\"B \"\"2\"\"\"\r\n27850000003,,C-3\r\n";
         RunningRuntime.Response accepted = post("/api/v1/campaigns?account=shop&template_name=order_update&mode=single", "text/csv", csv);

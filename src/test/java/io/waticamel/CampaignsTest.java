@@ -330,6 +330,8 @@ class CampaignsTest {
                 .status()).isEqualTo(400);
         assertThat(post("/api/v1/campaigns", "application/json", "{\"account\":").status()).isEqualTo(400);
         assertThat(post("/api/v1/campaigns", "application/xml", "<a/>").status()).isEqualTo(415);
+        assertThat(post("/api/v1/campaigns", "application/x-www-form-urlencoded", "{\"account\":\"shop\"}").json().get("error").asText())
+                .contains("Content-Type: application/json");
         assertThat(post("/api/v1/campaigns?account=shop&template_name=t&access_token=abc", "text/csv", "whatsappNumber\n27820000001\n")
                 .status()).isEqualTo(400);
         assertThat(post("/api/v1/campaigns?account=shop&template_name=t", "text/csv", "phone\n27820000001\n").json().get("error").asText())

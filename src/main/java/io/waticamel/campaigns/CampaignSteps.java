@@ -140,6 +140,11 @@ public class CampaignSteps {
         CampaignRequest request;
         WatiCredentials credentials;
         try (InputStream body = in.getBody(InputStream.class)) {
+            if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
+                // the HTTP server would have parsed the JSON as a form (curl -d without a Content-Type): say what to send
+                throw new ActionRejectedException("Send the campaign with Content-Type: application/json, or its recipients as text/csv",
+                        415);
+            }
             if (body == null) {
                 throw new ActionRejectedException("Request body is empty: send the campaign as JSON, or its recipients as CSV");
             }

@@ -1,0 +1,208 @@
+package io.waticamel.campaigns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import io.waticamel.campaigns.CampaignStore.BatchRef;
+import io.waticamel.campaigns.CampaignStore.Outcome;
+import io.waticamel.campaigns.CampaignStore.Pending;
+import io.waticamel.wati.WatiCredentials;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The campaign tables on a real database, as two instances share it: a batch is claimed by one
+ * worker only, a paused campaign sends nothing more, a stopped worker's sends become unknown and its
+ * unsent recipients are sent by another, and a campaign finishes exactly once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class CampaignStoreContract {
+
+    static final WatiCredentials SHOP = new WatiCredentials("shop", URI.create("http://127.0.0.1:9/shop"), "token-1");
+    DataSource db;
+    CampaignStore first;
+    CampaignStore second;
+
+    abstract DataSource dataSource() throws Exception;
+
+    @BeforeAll
+    void migrate() throws Exception {
+        db = dataSource();
+        Flyway.configure().dataSource(db).load().migrate();
+        first = new CampaignStore(db, "instance-a", Duration.ofMinutes(5));
+        second = new CampaignStore(db, "instance-b", Duration.ofMinutes(5));
+    }
+
+    String campaign(int recipients, int batchSize) throws Exception {
+        StringBuilder json = new StringBuilder("{\"account\":\"shop\",\"template_name\":\"t\",\"recipients\":[");
+        for (int i = 0; i < recipients; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"whatsappNumber\":\"").append(27_900_000_000L + i).append("\",\"parameters\":{\"n\":\"")
+                    .append(i).append("\"}}");
+        }
+        CampaignRequest request = CampaignRequest.fromJson(new ByteArrayInputStream(json.append("]}").toString().getBytes(StandardCharsets.UTF_8)),
+                100_000);
+        return first.create("caller-1", SHOP, null, request, batchSize);
+    }
+
+    /** Claims until nothing is left for this campaign, releasing nothing (as workers busy with them would). */
+    List<BatchRef> claimAll(CampaignStore store, String campaignId) throws Exception {
+        List<BatchRef> mine = new ArrayList<>();
+        for (List<BatchRef> got = store.claim(50); !got.isEmpty(); got = store.claim(50)) {
+            got.stream().filter(b -> b.campaignId().equals(campaignId)).forEach(mine::add);
+            got.stream().filter(b -> !b.campaignId().equals(campaignId)).forEach(b -> {
+                try {
+                    store.release(b);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            if (got.stream().noneMatch(b -> b.campaignId().equals(campaignId))) {
+                break;
+            }
+        }
+        return mine;
+    }
+
+    void sendAll(CampaignStore store, BatchRef batch) throws Exception {
+        assertThat(store.beginSending(batch, null)).isTrue();
+        store.outcomes(batch, List.of(), new Outcome(0, CampaignStore.SENT, null));
+        store.release(batch);
+    }
+
+    @Test
+    void twoInstancesClaimingAtOnceNeverShareABatch() throws Exception {
+        String id = campaign(2000, 10);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<BatchRef>>> claims = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            CampaignStore store = i % 2 == 0 ? first : second;
+            claims.add(pool.submit((Callable<List<BatchRef>>) () -> {
+                start.await();
+                return claimAll(store, id);
+            }));
+        }
+        start.countDown();
+        Set<Integer> seen = new HashSet<>();
+        int claimed = 0;
+        for (Future<List<BatchRef>> f : claims) {
+            for (BatchRef b : f.get()) {
+                claimed++;
+                seen.add(b.batchNo());
+            }
+        }
+        pool.shutdown();
+        assertThat(claimed).isEqualTo(200);
+        assertThat(seen).hasSize(200);
+    }
+
+    @Test
+    void aPausedCampaignSendsNothingMoreAndResumedItFinishesOnce() throws Exception {
+        String id = campaign(30, 10);
+        List<BatchRef> batches = claimAll(first, id);
+        assertThat(batches).hasSize(3);
+        sendAll(first, batches.get(0));
+        assertThat(first.changeStatus(id, List.of("running"), "paused")).isTrue();
+        assertThat(first.beginSending(batches.get(1), null)).isFalse();
+        first.release(batches.get(1));
+        first.release(batches.get(2));
+        assertThat(second.claim(50)).noneMatch(b -> b.campaignId().equals(id));
+        assertThat(first.summary(id, null)).containsEntry("status", "paused").containsEntry("sent", 10).containsEntry("pending", 20);
+
+        assertThat(second.changeStatus(id, List.of("paused"), "running")).isTrue();
+        for (BatchRef b : claimAll(second, id)) {
+            sendAll(second, b);
+        }
+        assertThat(first.finishIfDone(id)).isTrue();
+        assertThat(second.finishIfDone(id)).isFalse();
+        assertThat(first.summary(id, "caller-1")).containsEntry("status", "finished").containsEntry("sent", 30).containsEntry("pending", 0);
+        assertThat(first.summary(id, "caller-2")).isNull();
+    }
+
+    @Test
+    void aStoppedWorkersSendsBecomeUnknownAndItsUnsentRecipientsGoToAnother() throws Exception {
+        String id = campaign(10, 10);
+        BatchRef batch = claimAll(first, id).get(0);
+        List<Pending> pending = first.pending(batch);
+        // single mode: two sent, the third under way when the instance dies
+        for (int i = 0; i < 3; i++) {
+            assertThat(first.beginSending(batch, pending.get(i).seq())).isTrue();
+            if (i < 2) {
+                first.outcomes(batch, List.of(new Outcome(pending.get(i).seq(), CampaignStore.SENT, null)), null);
+            }
+        }
+        // its claim ran out: another instance's recovery takes the batch back
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE campaign_batches SET claimed_until = ? WHERE campaign_id = ?")) {
+            s.setTimestamp(1, new java.sql.Timestamp(System.currentTimeMillis() - 1000));
+            s.setString(2, id);
+            s.executeUpdate();
+        }
+        assertThat(second.recover(false)).containsExactly(id);
+        // the old worker can no longer send, settle or release anything of it
+        assertThat(first.beginSending(batch, pending.get(3).seq())).isFalse();
+        BatchRef again = claimAll(second, id).get(0);
+        assertThat(second.pending(again)).extracting(Pending::seq).containsExactlyElementsOf(pending.subList(3, 10).stream().map(Pending::seq).toList());
+        sendAll(second, again);
+        first.release(batch);
+        assertThat(second.finishIfDone(id)).isTrue();
+        Map<String, Object> summary = second.summary(id, null);
+        assertThat(summary).containsEntry("sent", 9).containsEntry("unknown", 1).containsEntry("pending", 0);
+        // a status event shows the unknown one was sent after all
+        String localId;
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE campaign_recipients SET local_message_id = 'lm-1' WHERE campaign_id = ? AND status = 'unknown'")) {
+            s.setString(1, id);
+            assertThat(s.executeUpdate()).isOne();
+            localId = "lm-1";
+        }
+        assertThat(second.statusEvent(localId, false, null)).isOne();
+        assertThat(second.statusEvent(localId, true, "WATI: undeliverable")).isOne();
+        assertThat(second.summary(id, null)).containsEntry("failed", 1).containsEntry("unknown", 0).containsEntry("sent", 9);
+    }
+
+    @Test
+    void atStartAnInstanceTakesBackOnlyItsOwnClaims() throws Exception {
+        String id = campaign(20, 10);
+        List<BatchRef> batches = claimAll(first, id);
+        first.beginSending(batches.get(0), null);
+        BatchRef other = batches.get(1);
+        // the other instance is alive and holds its claim: a restart of instance-b leaves instance-a's alone
+        assertThat(second.recover(true)).isEmpty();
+        assertThat(first.recover(true)).containsExactlyInAnyOrder(id, id);
+        assertThat(first.summary(id, null)).containsEntry("unknown", 10).containsEntry("pending", 10);
+        assertThat(first.beginSending(other, null)).isFalse();
+    }
+
+    @Test
+    void cancelSkipsWhatIsPendingAndNothingMoreIsSent() throws Exception {
+        String id = campaign(20, 10);
+        List<BatchRef> batches = claimAll(first, id);
+        sendAll(first, batches.get(0));
+        assertThat(second.changeStatus(id, List.of("running", "paused"), "cancelled")).isTrue();
+        assertThat(first.beginSending(batches.get(1), null)).isFalse();
+        assertThat(second.changeStatus(id, List.of("paused"), "running")).isFalse();
+        assertThat(first.summary(id, null)).containsEntry("status", "cancelled").containsEntry("sent", 10).containsEntry("skipped", 10)
+                .containsEntry("pending", 0);
+    }
+}

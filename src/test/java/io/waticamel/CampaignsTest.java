@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 class CampaignsTest {
 
     static final String SECRET = "campaign-webhook-secret-0123";
+    static final String OTHER_KEY = "other-caller-key-0123456789";
     final ObjectMapper mapper = new ObjectMapper();
     WatiDouble wati;
     WatiDouble forward;
@@ -45,7 +46,7 @@ class CampaignsTest {
                 Map.entry("wati.accounts.slow.endpoint", wati.url() + "/slow"), Map.entry("wati.accounts.slow.token", "slow-token-123456"),
                 Map.entry("wati.throttle.accounts.slow.per-second", "5"), Map.entry("wati.campaigns.poll-ms", "50"),
                 Map.entry("wati.campaigns.max-recipients", "3000"), Map.entry("wati.events.poll-ms", "50"),
-                Map.entry("wati.events.forward-url", forward.url() + "/events")));
+                Map.entry("wati.events.forward-url", forward.url() + "/events"), Map.entry("wati.api-keys.other", OTHER_KEY)));
     }
 
     @AfterAll
@@ -314,6 +315,25 @@ class CampaignsTest {
         awaitStatus(accepted.json().get("id").asText(), "finished", Duration.ofSeconds(30));
         // every other path keeps the API's limit (1 MiB)
         assertThat(post("/api/v1/actions", "application/json", body.toString()).status()).isEqualTo(413);
+    }
+
+    @Test
+    void aCampaignIsItsCallersOnly() throws Exception {
+        RunningRuntime.Response accepted = post("/api/v1/campaigns", "application/json", campaign("shop", "bulk", numbers(3, 27890000000L)));
+        String id = accepted.json().get("id").asText();
+        awaitStatus(id, "finished", Duration.ofSeconds(20));
+        for (String path : List.of("/api/v1/campaigns/" + id, "/api/v1/campaigns/" + id + "/recipients")) {
+            RunningRuntime.Response other = runtime.send(HttpRequest.newBuilder(URI.create(runtime.url(path))).header("X-API-Key", OTHER_KEY).GET().build());
+            assertThat(other.status()).isEqualTo(404);
+            assertThat(other.body()).doesNotContain("2789000000");
+        }
+        RunningRuntime.Response cancel = runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/campaigns/" + id + "/cancel")))
+                .header("X-API-Key", OTHER_KEY).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(cancel.status()).isEqualTo(404);
+        RunningRuntime.Response list = runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/campaigns"))).header("X-API-Key", OTHER_KEY)
+                .GET().build());
+        assertThat(list.json().get("campaigns")).isEmpty();
+        assertThat(get("/api/v1/campaigns").json().get("campaigns").toString()).contains(id);
     }
 
     @Test

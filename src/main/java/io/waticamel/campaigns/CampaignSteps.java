@@ -504,8 +504,10 @@ public class CampaignSteps {
 
     /** campaign-recovery: the first run frees this instance's claims from before a restart, later runs expired claims of any. */
     public void recover() throws SQLException {
-        boolean atStart = recovered.compareAndSet(false, true);
+        boolean atStart = !recovered.get();
         List<String> campaigns = store.recover(atStart);
+        // only once it worked: a first run that failed (database not there yet) is tried again as a start-up run
+        recovered.set(true);
         if (!campaigns.isEmpty()) {
             LOG.warn("Campaign recovery: {} batch(es) of a stopped worker taken back; their sends under way are marked unknown",
                     campaigns.size());

@@ -60,6 +60,8 @@ public class CampaignStore {
 
     private final DataSource db;
     private final String instanceId;
+    /** This process's life: its claims are "instance/life/uuid", so a restart frees the claims of its earlier lives only. */
+    private final String life = UUID.randomUUID().toString();
     private final Duration lease;
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -174,7 +176,7 @@ public class CampaignStore {
                 Timestamp until = Timestamp.from(Instant.now().plus(lease));
                 // another instance may have taken some: only the rows this update changed are this worker's
                 for (String[] candidate : candidates) {
-                    String token = Rows.cut(instanceId, 200) + "/" + UUID.randomUUID();
+                    String token = Rows.cut(instanceId, 200) + "/" + life + "/" + UUID.randomUUID();
                     s.setString(1, token);
                     s.setTimestamp(2, until);
                     s.setString(3, candidate[0]);
@@ -377,7 +379,8 @@ public class CampaignStore {
     }
 
     /**
-     * Claims of a dead worker: this instance's from before a restart ({@code atStart}), or any whose lease ran out.
+     * Claims of a dead worker: this instance's from before a restart ({@code atStart}: its earlier lives'), or any whose
+     * lease ran out.
      * Recipients that were being sent become {@code unknown} (WATI may have sent them: never again); the batch goes
      * back to pending for its recipients not yet sent. The campaigns touched, for a finish check.
      */
@@ -385,9 +388,12 @@ public class CampaignStore {
         List<String[]> lost = new ArrayList<>();
         try (Connection c = db.getConnection()) {
             try (PreparedStatement s = c.prepareStatement("SELECT campaign_id, batch_no, claim_token FROM campaign_batches WHERE state = "
-                    + "'claimed' AND " + (atStart ? "claim_token LIKE ?" : "claimed_until < ?"))) {
+                    + "'claimed' AND " + (atStart ? "claim_token LIKE ? AND claim_token NOT LIKE ?" : "claimed_until < ?"))) {
                 if (atStart) {
-                    s.setString(1, Rows.cut(instanceId, 200).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
+                    // this instance's earlier lives, not claims this life may already have made
+                    String own = Rows.cut(instanceId, 200).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/";
+                    s.setString(1, own + "%");
+                    s.setString(2, own + life + "/%");
                 } else {
                     s.setTimestamp(1, Timestamp.from(Instant.now()));
                 }

@@ -52,8 +52,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * own tenant path on the one WATI double ({@code /1001} instance A, {@code /2002} instance B,
  * {@code /1003} instance A after its restart). A named account's endpoint is read from the instance's
  * own configuration for every batch, so the path names the process that sent it; the double answers
- * every tenant alike. The per-account throttle is per instance here (not shared): the figures compare
- * the achieved rate with one instance's limit and with twice it.
+ * every tenant alike. The account's throttle is one budget for both instances (on PostgreSQL, whatever
+ * the tenant path: its key is the account's name): the figures compare the achieved rate with it.
  */
 class CampaignsIT {
 
@@ -274,10 +274,9 @@ class CampaignsIT {
         double seconds = Duration.between(Instant.parse(done.get("started_at").asText()), Instant.parse(done.get("finished_at").asText()))
                 .toMillis() / 1000.0;
         String line = String.format(Locale.ROOT, "campaigns IT %s: %d recipients, %d sent, %d doubled, %d lost, %d unknown; %d calls; "
-                + "sending %.1f s (POST to finished seen %.1f s): %.1f calls/s, %.1f recipients/s; throttle %d calls/s per instance "
-                + "(%d for two, not shared)%s%n", run, recipients, done.get("sent").asInt(), doubled, lost, done.get("unknown").asInt(), calls,
-                seconds, wall.toMillis() / 1000.0, calls / seconds, done.get("sent").asInt() / seconds, THROTTLE_PER_SECOND,
-                2 * THROTTLE_PER_SECOND, extra);
+                + "sending %.1f s (POST to finished seen %.1f s): %.1f calls/s, %.1f recipients/s; throttle %d calls/s for the account, "
+                + "shared by both instances%s%n", run, recipients, done.get("sent").asInt(), doubled, lost, done.get("unknown").asInt(), calls,
+                seconds, wall.toMillis() / 1000.0, calls / seconds, done.get("sent").asInt() / seconds, THROTTLE_PER_SECOND, extra);
         System.out.print(line);
         Files.writeString(Path.of("target/campaigns-it-figures.txt"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
@@ -318,8 +317,18 @@ class CampaignsIT {
             assertThat(wati.calls(A)).isPositive();
             assertThat(wati.calls(B)).isPositive();
             assertThat(wati.calls(A) + wati.calls(B)).isEqualTo(wati.calls.size()).isEqualTo(100);
+            // one budget for the account across both instances: no one-second window at WATI over the rate (+1 at its edge)
+            List<Long> times = wati.calls.stream().map(Call::receivedNanos).sorted().toList();
+            int busiest = 0;
+            for (int i = 0, j = 0; i < times.size(); i++) {
+                while (times.get(i) - times.get(j) >= 1_000_000_000L) {
+                    j++;
+                }
+                busiest = Math.max(busiest, i - j + 1);
+            }
+            assertThat(busiest).isLessThanOrEqualTo(THROTTLE_PER_SECOND + 1);
             figures("two instances, bulk", total, done, wati.calls.size(), doubled, lost, wall,
-                    String.format(Locale.ROOT, "; A %s, B %s", wati.window(A), wati.window(B)));
+                    String.format(Locale.ROOT, "; busiest second %d calls; A %s, B %s", busiest, wati.window(A), wati.window(B)));
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.function.Function;
 import io.waticamel.pipeline.RateBuckets.Turns;
 import io.waticamel.wati.WatiCredentials;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * Each WATI account's rate, as bucket4j token buckets that hold one call and refill at the rate:
@@ -21,7 +20,7 @@ import org.apache.camel.Processor;
  * 0 means unthrottled. The buckets are this process's ({@link RateBuckets#LOCAL}), or on PostgreSQL one per account
  * for all instances sharing the database ({@link SharedRateBuckets}).
  */
-public class WatiThrottle implements Processor {
+public class WatiThrottle {
 
     private static final int UNLIMITED = 0;
     /**
@@ -48,31 +47,55 @@ public class WatiThrottle implements Processor {
         this.buckets = buckets;
     }
 
-    @Override
-    public void process(Exchange exchange) throws InterruptedException {
-        awaitTurn(Action.of(exchange).credentials());
+    /** In wati-http, first: the call's turn in its account's queue; Throttled when it is further away than the max wait. */
+    public void turn(Exchange exchange) throws InterruptedException {
+        turn(Action.of(exchange).credentials());
     }
 
-    /** Returns when the account's call may leave; Throttled when its turn is further away than the max wait. */
+    /**
+     * In wati-http, last before the HTTP call: what was done since the turn (the database marks of async actions and
+     * campaigns) may have held the call up, so it is spaced again as it really leaves.
+     */
+    public void leave(Exchange exchange) throws InterruptedException {
+        leave(Action.of(exchange).credentials());
+    }
+
+    /** Returns when the account's call may leave: its turn, then its exit. */
     void awaitTurn(WatiCredentials credentials) throws InterruptedException {
+        turn(credentials);
+        leave(credentials);
+    }
+
+    private void turn(WatiCredentials credentials) throws InterruptedException {
+        Line line = line(credentials);
+        // the call's turn is reserved in arrival order (or refused when too far away); the thread parks until it comes,
+        // for free on a virtual thread
+        if (line != null && !line.queue().tryTake(maxWaitNanos)) {
+            throw refusal(line.queue(), line.perSecond());
+        }
+    }
+
+    private void leave(WatiCredentials credentials) throws InterruptedException {
+        Line line = line(credentials);
+        // a thread that woke late (or was held up after its turn) must not leave right behind the one before it
+        if (line != null) {
+            line.exit().take();
+        }
+    }
+
+    /** The account's buckets; null when it is unthrottled. */
+    private Line line(WatiCredentials credentials) {
         String key = credentials.throttleKey();
         int perSecond = rate(key, credentials.account());
         if (perSecond == UNLIMITED) {
-            return;
+            return null;
         }
-        Line line = lines.computeIfAbsent(key,
-                k -> new Line(buckets.spaced(k, perSecond, 1000), buckets.spaced(k, perSecond, EXIT_PERIOD_MS)));
-        // the call's turn is reserved in arrival order (or refused when too far away); the thread parks until it comes,
-        // for free on a virtual thread
-        if (!line.queue().tryTake(maxWaitNanos)) {
-            throw refusal(line.queue(), perSecond);
-        }
-        // a thread that woke late must not leave right behind the one before it: spaced again as it really leaves
-        line.exit().take();
+        return lines.computeIfAbsent(key,
+                k -> new Line(perSecond, buckets.spaced(k, perSecond, 1000), buckets.spaced(k, perSecond, EXIT_PERIOD_MS)));
     }
 
     /** An account's queue (turns reserved on arrival) and its exit (turns taken when the call really leaves). */
-    private record Line(Turns queue, Turns exit) {
+    private record Line(int perSecond, Turns queue, Turns exit) {
     }
 
     private Throttled refusal(Turns queue, int perSecond) {

@@ -318,6 +318,26 @@ class CampaignsTest {
     }
 
     @Test
+    void aRepeatWithTheSameIdempotencyKeyGetsTheFirstAnswerNotASecondCampaign() throws Exception {
+        String body = campaign("shop", "bulk", numbers(5, 27891000000L));
+        int before = get("/api/v1/campaigns?size=1000").json().get("campaigns").size();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/campaigns"))).header("X-API-Key", RunningRuntime.API_KEY)
+                .header("Content-Type", "application/json").header("Idempotency-Key", "spring-sale-2026");
+        RunningRuntime.Response first = runtime.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        RunningRuntime.Response again = runtime.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
+        assertThat(again.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        RunningRuntime.Response other = runtime.send(request.POST(HttpRequest.BodyPublishers.ofString(campaign("shop", "bulk",
+                numbers(6, 27891000000L)))).build());
+        assertThat(other.status()).isEqualTo(422);
+        awaitStatus(first.json().get("id").asText(), "finished", Duration.ofSeconds(20));
+        assertThat(wati.requests()).hasSize(1);
+        assertThat(get("/api/v1/campaigns?size=1000").json().get("campaigns")).hasSize(before + 1);
+    }
+
+    @Test
     void aCampaignIsItsCallersOnly() throws Exception {
         RunningRuntime.Response accepted = post("/api/v1/campaigns", "application/json", campaign("shop", "bulk", numbers(3, 27890000000L)));
         String id = accepted.json().get("id").asText();

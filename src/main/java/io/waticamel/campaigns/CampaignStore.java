@@ -236,17 +236,19 @@ public class CampaignStore {
 
     /**
      * Just before WATI is called, after the account's throttle turn: while the campaign is still running and the claim
-     * still this worker's, the claim is renewed and the recipients ({@code seq}, or the whole batch when null) become
-     * {@code sending}. False when the campaign was paused or cancelled, or the claim lost: nothing is sent.
+     * still this worker's, the claim is renewed and the recipient {@code seq} becomes {@code sending}, or (null) the
+     * batch is marked as sending its bulk call. False when the campaign was paused or cancelled, or the claim lost:
+     * nothing is sent.
      */
     public boolean beginSending(BatchRef batch, Integer seq) throws SQLException {
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET claimed_until = ? WHERE campaign_id = ? "
-                        + "AND batch_no = ? AND claim_token = ? AND state = 'claimed' AND EXISTS (SELECT 1 FROM campaigns "
-                        + "WHERE id = ? AND status = 'running')")) {
+                // a bulk call marks its batch (its pending recipients are all in the call), a single send its recipient
+                try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET claimed_until = ?"
+                        + (seq == null ? ", sending = TRUE" : "") + " WHERE campaign_id = ? AND batch_no = ? AND claim_token = ? "
+                        + "AND state = 'claimed' AND EXISTS (SELECT 1 FROM campaigns WHERE id = ? AND status = 'running')")) {
                     s.setTimestamp(1, Timestamp.from(now.toInstant().plus(lease)));
                     s.setString(2, batch.campaignId());
                     s.setInt(3, batch.batchNo());
@@ -257,15 +259,14 @@ public class CampaignStore {
                         return false;
                     }
                 }
-                try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = 'sending', updated_at = ? "
-                        + "WHERE campaign_id = ? AND batch_no = ? AND status = 'pending'" + (seq == null ? "" : " AND seq = ?"))) {
-                    s.setTimestamp(1, now);
-                    s.setString(2, batch.campaignId());
-                    s.setInt(3, batch.batchNo());
-                    if (seq != null) {
-                        s.setInt(4, seq);
+                if (seq != null) {
+                    try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = 'sending', updated_at = ? "
+                            + "WHERE campaign_id = ? AND seq = ? AND status = 'pending'")) {
+                        s.setTimestamp(1, now);
+                        s.setString(2, batch.campaignId());
+                        s.setInt(3, seq);
+                        s.executeUpdate();
                     }
-                    s.executeUpdate();
                 }
                 try (PreparedStatement s = c.prepareStatement("UPDATE campaigns SET started_at = ?, updated_at = ? WHERE id = ? "
                         + "AND started_at IS NULL")) {
@@ -286,8 +287,9 @@ public class CampaignStore {
     }
 
     /**
-     * The outcomes of recipients that were being sent: each listed one gets its own, and with {@code rest} every other
-     * recipient of the batch still {@code sending} gets that status (a bulk call's receivers WATI did not refuse).
+     * The outcomes of recipients that were being sent, while the claim is this worker's: each listed one gets its own,
+     * and with {@code rest} every other recipient of the batch not yet settled gets that status (a bulk call's
+     * receivers WATI did not refuse).
      */
     public void outcomes(BatchRef batch, List<Outcome> outcomes, Outcome rest) throws SQLException {
         Timestamp now = Timestamp.from(Instant.now());
@@ -296,13 +298,14 @@ public class CampaignStore {
             try {
                 if (!outcomes.isEmpty()) {
                     try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = ?, reason = ?, updated_at = ? "
-                            + "WHERE campaign_id = ? AND seq = ? AND status = 'sending'")) {
+                            + "WHERE campaign_id = ? AND seq = ? AND status IN ('sending', 'pending') AND " + CLAIM_HELD)) {
                         for (Outcome o : outcomes) {
                             s.setString(1, o.status());
                             s.setString(2, Rows.cut(o.reason(), 1024));
                             s.setTimestamp(3, now);
                             s.setString(4, batch.campaignId());
                             s.setInt(5, o.seq());
+                            claimHeld(s, 6, batch);
                             s.addBatch();
                         }
                         s.executeBatch();
@@ -310,12 +313,13 @@ public class CampaignStore {
                 }
                 if (rest != null) {
                     try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = ?, reason = ?, updated_at = ? "
-                            + "WHERE campaign_id = ? AND batch_no = ? AND status = 'sending'")) {
+                            + "WHERE campaign_id = ? AND batch_no = ? AND status IN ('sending', 'pending') AND " + CLAIM_HELD)) {
                         s.setString(1, rest.status());
                         s.setString(2, Rows.cut(rest.reason(), 1024));
                         s.setTimestamp(3, now);
                         s.setString(4, batch.campaignId());
                         s.setInt(5, batch.batchNo());
+                        claimHeld(s, 6, batch);
                         s.executeUpdate();
                     }
                 }
@@ -329,19 +333,26 @@ public class CampaignStore {
         }
     }
 
+    /** A condition on a recipient row: its batch is still claimed by this worker. */
+    private static final String CLAIM_HELD = "EXISTS (SELECT 1 FROM campaign_batches b WHERE b.campaign_id = ? AND b.batch_no = ? "
+            + "AND b.claim_token = ?)";
+
+    private static void claimHeld(PreparedStatement s, int first, BatchRef batch) throws SQLException {
+        s.setString(first, batch.campaignId());
+        s.setInt(first + 1, batch.batchNo());
+        s.setString(first + 2, batch.token());
+    }
+
     /** A recipient refused before WATI was called (opted out since, invalid for WATI's rules): its final status. */
     public void settle(BatchRef batch, int seq, String status, String reason) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = ?, "
-                + "reason = ?, updated_at = ? WHERE campaign_id = ? AND seq = ? AND status = 'pending' AND EXISTS (SELECT 1 FROM "
-                + "campaign_batches b WHERE b.campaign_id = ? AND b.batch_no = ? AND b.claim_token = ?)")) {
+                + "reason = ?, updated_at = ? WHERE campaign_id = ? AND seq = ? AND status = 'pending' AND " + CLAIM_HELD)) {
             s.setString(1, status);
             s.setString(2, Rows.cut(reason, 1024));
             s.setTimestamp(3, Timestamp.from(Instant.now()));
             s.setString(4, batch.campaignId());
             s.setInt(5, seq);
-            s.setString(6, batch.campaignId());
-            s.setInt(7, batch.batchNo());
-            s.setString(8, batch.token());
+            claimHeld(s, 6, batch);
             s.executeUpdate();
         }
     }
@@ -353,7 +364,7 @@ public class CampaignStore {
     public void release(BatchRef batch) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET state = "
                 + "CASE WHEN EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = ? AND r.batch_no = ? AND r.status = 'pending') "
-                + "THEN 'pending' ELSE 'done' END, claim_token = NULL, claimed_until = NULL "
+                + "THEN 'pending' ELSE 'done' END, claim_token = NULL, claimed_until = NULL, sending = FALSE "
                 + "WHERE campaign_id = ? AND batch_no = ? AND claim_token = ?")) {
             s.setString(1, batch.campaignId());
             s.setInt(2, batch.batchNo());
@@ -387,7 +398,7 @@ public class CampaignStore {
     public List<String> recover(boolean atStart) throws SQLException {
         List<String[]> lost = new ArrayList<>();
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement("SELECT campaign_id, batch_no, claim_token FROM campaign_batches WHERE state = "
+            try (PreparedStatement s = c.prepareStatement("SELECT campaign_id, batch_no, claim_token, sending FROM campaign_batches WHERE state = "
                     + "'claimed' AND " + (atStart ? "claim_token LIKE ? AND claim_token NOT LIKE ?" : "claimed_until < ?"))) {
                 if (atStart) {
                     // this instance's earlier lives, not claims this life may already have made
@@ -399,7 +410,7 @@ public class CampaignStore {
                 }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        lost.add(new String[] {rs.getString(1), Integer.toString(rs.getInt(2)), rs.getString(3)});
+                        lost.add(new String[] {rs.getString(1), Integer.toString(rs.getInt(2)), rs.getString(3), Boolean.toString(rs.getBoolean(4))});
                     }
                 }
             }
@@ -410,7 +421,7 @@ public class CampaignStore {
                 try {
                     int batchNo = Integer.parseInt(batch[1]);
                     try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET state = 'pending', claim_token = NULL, "
-                            + "claimed_until = NULL WHERE campaign_id = ? AND batch_no = ? AND claim_token = ?")) {
+                            + "claimed_until = NULL, sending = FALSE WHERE campaign_id = ? AND batch_no = ? AND claim_token = ?")) {
                         s.setString(1, batch[0]);
                         s.setInt(2, batchNo);
                         s.setString(3, batch[2]);
@@ -419,8 +430,11 @@ public class CampaignStore {
                             continue;
                         }
                     }
+                    // a single send under way, or every recipient of a bulk call that may have reached WATI
+                    boolean bulkSending = Boolean.parseBoolean(batch[3]);
                     try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = 'unknown', reason = ?, "
-                            + "updated_at = ? WHERE campaign_id = ? AND batch_no = ? AND status = 'sending'")) {
+                            + "updated_at = ? WHERE campaign_id = ? AND batch_no = ? AND status "
+                            + (bulkSending ? "IN ('sending', 'pending')" : "= 'sending'"))) {
                         s.setString(1, "The runtime stopped while this was being sent: WATI may or may not have sent it, so it is not "
                                 + "sent again (its status events, if any, still count)");
                         s.setTimestamp(2, now);
@@ -442,15 +456,16 @@ public class CampaignStore {
     }
 
     /**
-     * A status event for a bulk receiver (matched by its localMessageId): a failure makes a sent (or unknown)
-     * recipient failed; any other status shows an unknown one was sent.
+     * A status event for a bulk receiver (matched by its localMessageId, which only a call that reached WATI carries): a
+     * failure makes the recipient failed; any other status shows it was sent (also when WATI's answer to its call is
+     * not in yet, or a crash left it unknown).
      */
     public int statusEvent(String localMessageId, boolean failed, String reason) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(failed
                 ? "UPDATE campaign_recipients SET status = 'failed', reason = ?, updated_at = ? WHERE local_message_id = ? "
-                        + "AND status IN ('sent', 'unknown', 'sending')"
+                        + "AND status IN ('sent', 'unknown', 'sending', 'pending')"
                 : "UPDATE campaign_recipients SET status = 'sent', reason = ?, updated_at = ? WHERE local_message_id = ? "
-                        + "AND status IN ('unknown', 'sending')")) {
+                        + "AND status IN ('unknown', 'sending', 'pending')")) {
             s.setString(1, Rows.cut(reason, 1024));
             s.setTimestamp(2, Timestamp.from(Instant.now()));
             s.setString(3, localMessageId);

@@ -14,6 +14,8 @@
 //   ext: throttle accuracy at 5, 50, 500 /s and 10,000 async actions through the outbox
 //   ingest: WATI webhook events in (#13) on H2 and PostgreSQL: answers/s and latency at c=8 and 32 with 10 % redeliveries,
 //      duplicate flags, each event forwarded once, processing rate and lag, CPU split (ingestSection)
+//   campaign: bulk template campaigns (#14): N recipients POSTed, time to the 202 and to finished, recipients/s and calls/s,
+//      each number counted at the WATI double (doubled, lost); one runtime on H2 and two on one PostgreSQL (campaignSection)
 // plus, in the full run, configuration variants (-D before -jar) and a JFR profile of the worst ratio.
 // Needs the runtime jar on the class path (Azure SDK for the raw copy): see run.sh.
 // The runtime and the forwarder run on BENCH_JAVA (a java binary or a JDK home), else $JAVA_HOME/bin/java, else the
@@ -116,8 +118,8 @@ public class Bench {
         Path work;
         List<String> runtimeOpts = new ArrayList<>();
         List<Variant> variants = new ArrayList<>();
-        Set<String> sections = new HashSet<>(List.of("throughput", "forwarder", "media", "coldstart", "restart", "ext", "ingest", "variants",
-                "profile"));
+        Set<String> sections = new HashSet<>(List.of("throughput", "forwarder", "media", "coldstart", "restart", "ext", "ingest", "campaign",
+                "variants", "profile"));
         double maxWarmS;
         /** Length of the runtime's first (continuous, c=8) warm-up load, from which the time to steady throughput is taken. */
         double steadyS;
@@ -136,6 +138,13 @@ public class Bench {
         int ingestEvents = -1, ingestWarm;
         List<String> ingestDbs = List.of("h2", "postgresql");
         double ingestWaitS, ingestGraceS;
+        /** campaign: recipients of the measured campaign and of the warm-up one (0: none), databases, account rate, waits, profile. */
+        int campaignRecipients = -1, campaignWarm = -1;
+        List<String> campaignDbs = List.of("h2", "postgresql");
+        int campaignRate = 50;
+        double campaignWaitS, campaignGraceS;
+        /** JFR on the first runtime and pg_stat_statements on PostgreSQL over the measured campaign (both cost a little). */
+        boolean campaignProfile;
     }
 
     record Variant(String name, List<String> opts) {
@@ -212,6 +221,9 @@ public class Bench {
             if (o.sections.contains("ingest")) {
                 ingestSection(o, client, actionA);
             }
+            if (o.sections.contains("campaign")) {
+                campaignSection(o, client);
+            }
             if (o.sections.contains("variants") && !o.variants.isEmpty()) {
                 variantsSection(o, client, actionA, actionB, cs, base);
             }
@@ -285,6 +297,16 @@ public class Bench {
                 o.ingestEvents = Integer.parseInt(a.substring(16));
             } else if (a.startsWith("--ingest-db=")) {
                 o.ingestDbs = List.of(a.substring(12).split(","));
+            } else if (a.startsWith("--campaign-recipients=")) {
+                o.campaignRecipients = Integer.parseInt(a.substring(22));
+            } else if (a.startsWith("--campaign-warm=")) {
+                o.campaignWarm = Integer.parseInt(a.substring(16));
+            } else if (a.startsWith("--campaign-db=")) {
+                o.campaignDbs = List.of(a.substring(14).split(","));
+            } else if (a.startsWith("--campaign-rate=")) {
+                o.campaignRate = Integer.parseInt(a.substring(16));
+            } else if (a.equals("--campaign-profile")) {
+                o.campaignProfile = true;
             } else if (a.startsWith("--only=")) {
                 o.sections = new HashSet<>(List.of(a.substring(7).split(",")));
             } else if (a.startsWith("--skip=")) {
@@ -309,6 +331,8 @@ public class Bench {
             o.steadyS = 15; o.steadyTailS = 5; o.fwdWarmS = 4; o.fwdMaxWarmS = 16; o.restartRuns = 2;
             o.coldRuns = 1; o.mediaRuns = 1; o.variantWarmS = 3; o.variantMeasureS = 2;
             o.ingestEvents = o.ingestEvents > 0 ? o.ingestEvents : 2000; o.ingestWarm = 1000; o.ingestWaitS = 60; o.ingestGraceS = 0.5;
+            o.campaignRecipients = o.campaignRecipients > 0 ? o.campaignRecipients : 10_000; o.campaignWarm = Math.max(0, o.campaignWarm);
+            o.campaignWaitS = 90; o.campaignGraceS = 0.5;
             o.sections.remove("variants");
             o.sections.remove("profile");
         } else {
@@ -317,6 +341,8 @@ public class Bench {
             o.steadyS = 75; o.steadyTailS = 10; o.fwdWarmS = 20; o.fwdMaxWarmS = 60; o.restartRuns = 5;
             o.coldRuns = 5; o.mediaRuns = 2; o.variantWarmS = 20; o.variantMeasureS = 5;
             o.ingestEvents = o.ingestEvents > 0 ? o.ingestEvents : 20_000; o.ingestWarm = 5000; o.ingestWaitS = 300; o.ingestGraceS = 1;
+            o.campaignRecipients = o.campaignRecipients > 0 ? o.campaignRecipients : 100_000; o.campaignWarm = o.campaignWarm >= 0 ? o.campaignWarm : 10_000;
+            o.campaignWaitS = 600; o.campaignGraceS = 1;
         }
         if (overrideWarm >= 0) {
             o.warmS = overrideWarm;
@@ -2346,6 +2372,11 @@ public class Bench {
         }
 
         static Postgres start(Path bin) throws Exception {
+            return start(bin, "");
+        }
+
+        /** As above, with more server options for pg_ctl -o (e.g. "-c shared_preload_libraries=pg_stat_statements"). */
+        static Postgres start(Path bin, String serverOptions) throws Exception {
             boolean root = "root".equals(System.getProperty("user.name"));
             // not under the work dir: the postgres user must be able to reach it
             Path dir = Files.createTempDirectory("wati-bench-pg-");
@@ -2358,7 +2389,8 @@ public class Bench {
             pg.pg(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "wati", "--auth=trust", "-E", "UTF8",
                     "--no-sync"));
             pg.pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60", "-l",
-                    dir.resolve("server.log").toString(), "-o", "-p " + pg.port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"));
+                    dir.resolve("server.log").toString(), "-o", "-p " + pg.port + " -k " + dir + " -c listen_addresses=127.0.0.1"
+                            + (serverOptions.isEmpty() ? "" : " " + serverOptions), "start"));
             log(fmt("postgresql %s on 127.0.0.1:%d, data %s (%.1f s)", bin, pg.port, dir.resolve("data"), (System.nanoTime() - t0) / 1e9));
             return pg;
         }
@@ -2384,6 +2416,32 @@ public class Bench {
                 }
             } catch (Exception e) {
                 sb.append("settings n/a (").append(abbreviate(e.toString(), 200)).append(")");
+            }
+            return sb.toString();
+        }
+
+        void execute(String... statements) throws java.sql.SQLException {
+            try (java.sql.Connection c = connect(); var s = c.createStatement()) {
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+            }
+        }
+
+        /** The statements with the most execution time since the last pg_stat_statements_reset(), one line each. */
+        String topStatements(int n) {
+            StringBuilder sb = new StringBuilder(fmt("%9s %9s %10s %9s  %s%n", "total ms", "calls", "rows", "ms/call", "statement"));
+            try (java.sql.Connection c = connect(); var s = c.prepareStatement("SELECT query, calls, total_exec_time, rows FROM "
+                    + "pg_stat_statements ORDER BY total_exec_time DESC LIMIT ?")) {
+                s.setInt(1, n);
+                try (var rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        sb.append(fmt("%9.0f %9d %10d %9.2f  %s%n", rs.getDouble(3), rs.getLong(2), rs.getLong(4),
+                                rs.getDouble(3) / Math.max(1, rs.getLong(2)), abbreviate(rs.getString(1).replaceAll("\\s+", " "), 150)));
+                    }
+                }
+            } catch (Exception e) {
+                sb.append("n/a (").append(abbreviate(e.toString(), 200)).append(")\n");
             }
             return sb.toString();
         }
@@ -2444,6 +2502,523 @@ public class Bench {
             } catch (IOException e) {
                 // best effort
             }
+        }
+    }
+
+    // ------------------------------------------------------------------------------- campaign: bulk template campaigns (#14)
+    static final String CAMPAIGN_ACCOUNT = "main";
+    static final long CAMPAIGN_NUMBER_BASE = 27_800_000_000L;
+    static final long CAMPAIGN_RUN_SPAN = 10_000_000L;
+
+    /**
+     * Bulk template campaigns (#14): per database one setup, (a) H2: one runtime, (b) PostgreSQL: two runtimes (instance ids
+     * bench-a and bench-b, the same wati.secret-key) on one throwaway cluster, both as shipped (8 campaign workers, poll every
+     * 200 ms, 1000 receivers per sendTemplateMessages call) except the account's rate (wati.throttle.accounts.main.per-second,
+     * --campaign-rate). Each campaign: N recipients with 2 parameters each POSTed to the first runtime; the time to its 202
+     * (everything stored), then until GET /api/v1/campaigns/{id} says finished (every outcome recorded), the calls the double
+     * saw (per instance: each instance's account endpoint has its own path prefix), and every number counted, so a receiver
+     * sent twice or never is seen. Informational: no thresholds (the goal, >= 1000 recipients/s, is printed beside the figure).
+     */
+    static void campaignSection(Options o, HttpClient client) throws Exception {
+        log("== campaign: bulk template campaigns, " + o.campaignRecipients + " recipients, databases " + o.campaignDbs
+                + (o.campaignWarm > 0 ? ", warm-up " + o.campaignWarm : ""));
+        List<CampaignResult> results = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<String> profiles = new ArrayList<>();
+        int run = 0;
+        try (CampaignDouble wati = new CampaignDouble()) {
+            for (String db : o.campaignDbs) {
+                Postgres pg = null;
+                List<RuntimeProcess> rts = new ArrayList<>();
+                try {
+                    List<String> common = new ArrayList<>(o.runtimeOpts);
+                    common.addAll(List.of("-Dwati.accounts." + CAMPAIGN_ACCOUNT + ".token=" + TOKEN,
+                            "-Dwati.throttle.accounts." + CAMPAIGN_ACCOUNT + ".per-second=" + o.campaignRate));
+                    List<String> instances;
+                    if (db.equals("postgresql")) {
+                        Path bin = Postgres.binDir();
+                        if (bin == null) {
+                            notes.add("PostgreSQL: not measured, no server binaries (initdb, pg_ctl) under /usr/lib/postgresql or PG_BIN");
+                            continue;
+                        }
+                        pg = Postgres.start(bin, o.campaignProfile ? "-c shared_preload_libraries=pg_stat_statements" : "");
+                        CLEANUP.add(pg);
+                        notes.add("PostgreSQL: " + pg.settings() + (o.campaignProfile ? ", pg_stat_statements loaded" : ""));
+                        byte[] key = new byte[32];
+                        new java.security.SecureRandom().nextBytes(key);
+                        common.addAll(List.of("-Dwati.db.url=" + pg.jdbcUrl(), "-Dwati.db.user=wati",
+                                "-Dwati.secret-key=" + java.util.Base64.getEncoder().encodeToString(key)));
+                        instances = List.of("a", "b");
+                    } else if (db.equals("h2")) {
+                        instances = List.of("a");
+                    } else {
+                        throw new IllegalArgumentException("--campaign-db: h2 or postgresql, not " + db);
+                    }
+                    Path jfc = o.campaignProfile ? profileJfc(o) : null;
+                    for (String inst : instances) {
+                        List<String> opts = new ArrayList<>(common);
+                        opts.add("-Dwati.accounts." + CAMPAIGN_ACCOUNT + ".endpoint=" + wati.url() + "/" + inst + "/123");
+                        opts.add("-Dwati.instance-id=bench-" + inst);
+                        if (jfc != null && inst.equals("a")) {
+                            opts.add("-XX:StartFlightRecording=name=boot,settings=" + jfc);
+                        }
+                        // started together, as a deployment would (Flyway migrates under PostgreSQL's advisory lock: one does it)
+                        rts.add(RuntimeProcess.start(o, "campaign-" + db + "-" + inst, opts, null, "runtime.log", false));
+                    }
+                    for (RuntimeProcess rt : rts) {
+                        rt.awaitReady();
+                    }
+                    if (o.campaignWarm > 0) {
+                        results.add(campaignRun(o, client, rts, wati, pg, db, "warm-up", ++run, o.campaignWarm));
+                    }
+                    if (jfc != null) {
+                        jcmd(rts.get(0).pid(), "JFR.stop", "name=boot");
+                        jcmd(rts.get(0).pid(), "JFR.start", "name=bench", "settings=" + jfc);
+                        if (pg != null) {
+                            pg.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", "SELECT pg_stat_statements_reset()");
+                        }
+                    }
+                    CampaignResult measured = campaignRun(o, client, rts, wati, pg, db, "measured", ++run, o.campaignRecipients);
+                    results.add(measured);
+                    if (jfc != null) {
+                        Path jfr = o.work.resolve("campaign-" + db + "-a.jfr");
+                        jcmd(rts.get(0).pid(), "JFR.stop", "name=bench", "filename=" + jfr);
+                        profiles.add("### JFR of runtime a (" + db + ", measured campaign; 2 ms Java sampling, started at launch, a fresh "
+                                + "recording over the measured campaign only) — " + jfr + "\n\n```\n" + analyzeJfr(jfr).stripTrailing() + "\n"
+                                + campaignSteps(jfr).stripTrailing() + "\n```\n");
+                        if (pg != null) {
+                            profiles.add("### PostgreSQL statements over the measured campaign (pg_stat_statements, both instances; "
+                                    + "execution time only, a COMMIT's time is its WAL flush)\n\n```\n" + pg.topStatements(14) + "```\n");
+                        }
+                    }
+                    if (pg != null) {
+                        notes.add("PostgreSQL after the runs: " + campaignTables(pg::connect));
+                    }
+                    for (RuntimeProcess rt : rts) {
+                        rt.close();
+                    }
+                    if (pg == null) {
+                        Path file = rts.get(0).dir.resolve("data/db");
+                        Connect h2 = () -> java.sql.DriverManager.getConnection("jdbc:h2:file:" + file, "sa", "");
+                        notes.add("H2 after the runs: " + campaignTables(h2));
+                        for (CampaignResult r : results) {
+                            if (r.db.equals(db)) {
+                                r.messageRows = messageRows(h2, r.run);
+                            }
+                        }
+                    }
+                    for (RuntimeProcess rt : rts) {
+                        List<String> warns = unexpectedWarnings(rt.log);
+                        if (!warns.isEmpty()) {
+                            notes.add(fmt("%s: %d WARN/ERROR lines in %s (first: `%s`)", rt.dir.getFileName(), warns.size(), rt.log,
+                                    abbreviate(warns.get(0), 240)));
+                        }
+                    }
+                } finally {
+                    for (RuntimeProcess rt : rts) {
+                        rt.close();
+                    }
+                    if (pg != null) {
+                        pg.close();
+                    }
+                }
+            }
+            if (wati.stray.get() > 0) {
+                notes.add("Receivers of no known campaign run: " + wati.stray.get());
+            }
+        }
+        md("## Campaigns: bulk sendTemplateMessages (#14)");
+        md("");
+        md(fmt("`POST /api/v1/campaigns` (JSON, mode bulk, account `%s`, N recipients with distinct numbers and 2 parameters each, ~87 bytes "
+                + "per recipient) to "
+                + "runtime a, then `GET /api/v1/campaigns/{id}` every 2 s until the double has seen every receiver, every 50 ms after "
+                + "that, until `status` is `finished` (every batch done: each receiver's outcome and its message-log row written). The runtimes "
+                + "are as shipped (8 campaign workers, poll 200 ms, 1000 receivers per call, lease 5 m) with the account's rate at %s per "
+                + "second (per instance: until the shared budget lands, each instance has its own). The WATI double (Vert.x, one event "
+                + "loop, in the harness JVM) answers every sendTemplateMessages at once with `{\"result\":true,\"errors\":{\"error\":false,"
+                + "\"invalidWhatsappNumbers\":[],\"invalidCustomParameters\":[]}}` and counts each receiver's number; each instance's "
+                + "account endpoint has its own path prefix, so calls are attributed. H2 = one runtime on the default embedded file "
+                + "database; PostgreSQL = two runtimes (instance ids bench-a, bench-b, the same wati.secret-key) on one throwaway "
+                + "PostgreSQL with its defaults (fsync on). Goal stated by #14: >= 1000 recipients/s (not asserted). End to end = "
+                + "recipients / (POST sent -> finished seen): storing, sending and every outcome recorded; the 202 comes once everything is "
+                + "committed, but workers may start on the committed batches before the 202 leaves (the first WATI call column), so "
+                + "202 -> finished alone can flatter. `rate_per_second` is the runtime's own (recorded outcomes / first send -> finished). Peak RSS = VmHWM of each runtime "
+                + "process since its start (the JVM's defaults: no -Xmx, G1).", CAMPAIGN_ACCOUNT, o.campaignRate));
+        md("");
+        md("| database | instances | run | recipients | POST -> 202 s | POST -> first WATI call s | POST -> finished s | recipients/s: 202 -> finished | recipients/s: POST -> finished | runtime's rate_per_second (first send -> finished) | calls (per instance) | calls/s (first -> last call) | sent / failed / unknown / pending | doubled | lost | message-log rows | peak RSS MiB | CPU % POST -> finished: runtimes / harness / PostgreSQL / other | runtime CPU ms per 1000 recipients (POST / after the 202) |");
+        md("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (CampaignResult r : results) {
+            md(r.row());
+        }
+        md("");
+        md(fmt("- Largest sendTemplateMessages call the double saw: %d receivers (wati.campaigns.bulk-size 1000); body of the measured "
+                + "campaign %.1f MB.", results.stream().mapToLong(r -> r.maxPerCall).max().orElse(0),
+                results.stream().mapToDouble(r -> r.bodyMb).max().orElse(0)));
+        for (CampaignResult r : results) {
+            if (r.problem != null) {
+                md("**" + r.db + " " + r.label + "**: " + r.problem);
+                md("");
+            }
+        }
+        for (String n : notes) {
+            md("- " + n);
+        }
+        md("");
+        for (String p : profiles) {
+            md(p);
+        }
+    }
+
+    /**
+     * Where the campaign's threads spent their samples: per thread group (the API's virtual workers, the campaign workers), the
+     * innermost io.waticamel frame (method and line), so a JDBC statement shows as the line that runs it.
+     */
+    static String campaignSteps(Path jfr) throws IOException {
+        Map<String, Map<String, Integer>> by = new java.util.TreeMap<>();
+        Map<String, Integer> totals = new HashMap<>();
+        for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+            if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+                continue;
+            }
+            RecordedThread th = e.getThread("sampledThread");
+            String group = threadGroup(th == null || th.getJavaName() == null ? "?" : th.getJavaName());
+            if (!group.startsWith("campaign-worker") && !group.startsWith("vertx-virtual-worker")) {
+                continue;
+            }
+            String key = "(no io.waticamel frame)";
+            for (RecordedFrame f : e.getStackTrace().getFrames()) {
+                String cls = f.getMethod().getType().getName();
+                if (cls.startsWith("io.waticamel.")) {
+                    key = cls.substring(cls.lastIndexOf('.') + 1) + "." + f.getMethod().getName() + ":" + f.getLineNumber();
+                    break;
+                }
+            }
+            by.computeIfAbsent(group, x -> new HashMap<>()).merge(key, 1, Integer::sum);
+            totals.merge(group, 1, Integer::sum);
+        }
+        StringBuilder sb = new StringBuilder("campaign threads' samples by innermost io.waticamel frame (file:line):\n");
+        by.forEach((group, m) -> {
+            sb.append("  ").append(group).append(" (").append(totals.get(group)).append(" samples)\n");
+            m.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(10).forEach(en -> sb.append(
+                    fmt("    %5.1f%%  %s%n", 100.0 * en.getValue() / totals.get(group), en.getKey())));
+        });
+        return sb.toString();
+    }
+
+    interface Connect {
+        java.sql.Connection connect() throws java.sql.SQLException;
+    }
+
+    /** Row counts of the campaign tables and of the message log, by state. */
+    static String campaignTables(Connect connect) {
+        StringBuilder sb = new StringBuilder();
+        try (java.sql.Connection c = connect.connect(); var s = c.createStatement()) {
+            for (String q : new String[] {"SELECT status, COUNT(*) FROM campaigns GROUP BY status ORDER BY status",
+                    "SELECT status, COUNT(*) FROM campaign_recipients GROUP BY status ORDER BY status",
+                    "SELECT state, COUNT(*) FROM campaign_batches GROUP BY state ORDER BY state",
+                    "SELECT status, COUNT(*) FROM messages GROUP BY status ORDER BY status"}) {
+                String table = q.replaceAll("^.* FROM (\\w+) .*$", "$1");
+                sb.append(sb.length() == 0 ? "" : "; ").append(table).append(":");
+                try (var rs = s.executeQuery(q)) {
+                    while (rs.next()) {
+                        sb.append(" ").append(rs.getString(1)).append(" ").append(rs.getLong(2));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            sb.append(" n/a (").append(abbreviate(e.toString(), 200)).append(")");
+        }
+        return sb.toString();
+    }
+
+    /** Message-log rows of one campaign run (its template name), -1 when unknown. */
+    static long messageRows(Connect connect, int run) {
+        try (java.sql.Connection c = connect.connect(); var s = c.prepareStatement("SELECT COUNT(*) FROM messages WHERE template_name = ?")) {
+            s.setString(1, "bench_offer_r" + run);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (Exception e) {
+            log("message log count failed: " + abbreviate(e.toString(), 200));
+            return -1;
+        }
+    }
+
+    /** WARN and ERROR lines of a runtime log, except the two every bench runtime logs at start (private hosts allowed, generated key). */
+    static List<String> unexpectedWarnings(Path p) {
+        try (var lines = Files.lines(p)) {
+            return lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                    .filter(l -> !l.contains("allow-private-hosts is on") && !l.contains("No wati.secret-key configured")).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Peak resident set size (VmHWM, KiB) of a live process, -1 when unknown. */
+    static long peakRssKib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception e) {
+            // gone, or no /proc
+        }
+        return -1;
+    }
+
+    static final class CampaignResult {
+        String db, label, problem;
+        int run, instances, recipients, status202 = -1;
+        double bodyMb, postS, finishS;
+        boolean timedOut;
+        long calls, receivers, maxPerCall, doubled, lost, messageRows = -1;
+        double callsS;
+        Map<String, Long> callsByInstance = new java.util.TreeMap<>();
+        long sent, failed, unknown, pending, skipped;
+        String runtimeRate;
+        long[] peakRssKib;
+        double[] cpuAll = new double[4];
+        double cpuPostRuntimeMs, cpuSendingRuntimeMs, firstCallS = -1;
+
+        String row() {
+            double all = postS + finishS;
+            double k = 1 / (Math.max(0.001, all) * 1000) * 100 / 2;
+            String rss = Arrays.stream(peakRssKib).mapToObj(v -> v < 0 ? "n/a" : fmt("%.0f", v / 1024.0)).collect(Collectors.joining(" / "));
+            return fmt("| %s | %d | %s | %d | %.2f | %s | %s | %s | %s | %s | %d (%s) | %.1f | %d / %d / %d / %d | %s | %s | %s | %s | %.0f / %.0f / %s / %.0f | %.0f / %.0f |",
+                    db, instances, label, recipients, postS, firstCallS < 0 ? "-" : fmt("%.2f", firstCallS),
+                    timedOut ? fmt("> %.0f (timed out)", all) : fmt("%.2f", all), timedOut ? "-" : fmt("%.0f", recipients / finishS),
+                    timedOut ? "-" : fmt("**%.0f**", recipients / all), runtimeRate, calls,
+                    callsByInstance.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")), callsS,
+                    sent, failed, unknown, pending, doubled == 0 ? "0" : "**" + doubled + "**", lost == 0 ? "0" : "**" + lost + "**",
+                    messageRows < 0 ? "n/a" : messageRows == recipients ? String.valueOf(messageRows) : "**" + messageRows + "**", rss,
+                    cpuAll[0] * k, cpuAll[1] * k, db.equals("postgresql") ? fmt("%.0f", cpuAll[2] * k) : "-", cpuAll[3] * k,
+                    cpuPostRuntimeMs * 1000 / Math.max(1, recipients), cpuSendingRuntimeMs * 1000 / Math.max(1, recipients));
+        }
+    }
+
+    /** The campaign's JSON: recipient i has the number CAMPAIGN_NUMBER_BASE + run * CAMPAIGN_RUN_SPAN + i and 2 parameters. */
+    static byte[] campaignBody(int run, int recipients) {
+        StringBuilder sb = new StringBuilder(recipients * 90 + 200);
+        sb.append("{\"account\":\"").append(CAMPAIGN_ACCOUNT).append("\",\"template_name\":\"bench_offer_r").append(run)
+                .append("\",\"broadcast_name\":\"bench-").append(run).append("\",\"mode\":\"bulk\",\"recipients\":[");
+        long base = CAMPAIGN_NUMBER_BASE + run * CAMPAIGN_RUN_SPAN;
+        for (int i = 0; i < recipients; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"whatsappNumber\":\"").append(base + i).append("\",\"parameters\":{\"name\":\"Client ")
+                    .append(i).append("\",\"code\":\"C-").append(i).append("\"}}");
+        }
+        return sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** CPU snapshot (ms): machine, the runtimes together, harness, PostgreSQL. */
+    static long[] cpuSnapshot(List<RuntimeProcess> rts, Postgres pg) {
+        long rt = 0;
+        for (RuntimeProcess r : rts) {
+            rt += cpuMs(r.pid());
+        }
+        return new long[] {machineCpuMs(), rt, cpuMs(ProcessHandle.current().pid()), pg == null ? 0 : pg.cpuMs()};
+    }
+
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    static CampaignResult campaignRun(Options o, HttpClient client, List<RuntimeProcess> rts, CampaignDouble wati, Postgres pg, String db,
+            String label, int run, int recipients) throws Exception {
+        CampaignResult r = new CampaignResult();
+        r.db = db;
+        r.label = label;
+        r.run = run;
+        r.instances = rts.size();
+        r.recipients = recipients;
+        byte[] body = campaignBody(run, recipients);
+        r.bodyMb = body.length / 1e6;
+        CampaignTracker tracker = wati.track(run, recipients);
+        RuntimeProcess a = rts.get(0);
+        long[] cpu0 = cpuSnapshot(rts, pg);
+        long t0 = System.nanoTime();
+        HttpResponse<String> accepted = client.send(HttpRequest.newBuilder(URI.create(a.url() + "/api/v1/campaigns"))
+                .timeout(Duration.ofSeconds((long) Math.max(60, o.campaignWaitS / 2))).header("X-API-Key", API_KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long t202 = System.nanoTime();
+        long[] cpu1 = cpuSnapshot(rts, pg);
+        r.status202 = accepted.statusCode();
+        r.postS = (t202 - t0) / 1e9;
+        r.peakRssKib = new long[rts.size()];
+        if (accepted.statusCode() != 202) {
+            r.problem = "POST answered " + accepted.statusCode() + ": `" + abbreviate(accepted.body(), 300) + "`";
+            log("campaign " + db + " " + label + ": " + r.problem);
+            r.timedOut = true;
+            return r;
+        }
+        String id = JSON.readTree(accepted.body()).path("id").asText();
+        log(fmt("campaign %s %s: %d recipients (%.1f MB) stored in %.2f s, id %s", db, label, recipients, r.bodyMb, r.postS, id));
+        HttpRequest status = HttpRequest.newBuilder(URI.create(a.url() + "/api/v1/campaigns/" + id)).timeout(Duration.ofSeconds(10))
+                .header("X-API-Key", API_KEY).GET().build();
+        long deadline = t202 + (long) (o.campaignWaitS * 1e9);
+        long lastLog = t202;
+        com.fasterxml.jackson.databind.JsonNode last = null;
+        while (true) {
+            boolean allSeen = tracker.receivers.get() >= recipients;
+            long now = System.nanoTime();
+            if (allSeen || now - lastLog >= 2_000_000_000L || now > deadline) {
+                String seen;
+                try {
+                    HttpResponse<String> s = client.send(status, HttpResponse.BodyHandlers.ofString());
+                    seen = "status answer " + s.statusCode();
+                    if (s.statusCode() == 200) {
+                        last = JSON.readTree(s.body());
+                        String st = last.path("status").asText();
+                        seen = "status " + st + ", sent " + last.path("sent").asLong() + ", pending " + last.path("pending").asLong();
+                        if (!st.equals("running") && !st.equals("paused")) {
+                            break;
+                        }
+                    }
+                } catch (IOException e) {
+                    seen = "status request failed: " + abbreviate(e.toString(), 120);
+                }
+                if (now - lastLog >= 2_000_000_000L) {
+                    lastLog = now;
+                    log(fmt("  %.0f s: %s; double saw %d calls, %d receivers", (now - t202) / 1e9, seen, tracker.calls.get(),
+                            tracker.receivers.get()));
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                r.timedOut = true;
+                break;
+            }
+            Thread.sleep(allSeen ? 50 : 100);
+        }
+        long tDone = System.nanoTime();
+        long[] cpu2 = cpuSnapshot(rts, pg);
+        r.finishS = (tDone - t202) / 1e9;
+        for (int i = 0; i < rts.size(); i++) {
+            r.peakRssKib[i] = peakRssKib(rts.get(i).pid());
+        }
+        // a late second call of a batch would show here
+        Thread.sleep((long) (o.campaignGraceS * 1000));
+        if (last != null) {
+            r.sent = last.path("sent").asLong();
+            r.failed = last.path("failed").asLong();
+            r.unknown = last.path("unknown").asLong();
+            r.pending = last.path("pending").asLong();
+            r.skipped = last.path("skipped").asLong();
+            r.runtimeRate = last.path("rate_per_second").asText();
+            if (!last.path("status").asText().equals("finished")) {
+                r.problem = "status " + last.path("status").asText() + " at the end of the wait";
+            }
+        }
+        if (r.timedOut) {
+            r.problem = fmt("NOT finished within %.0f s (the double saw %d of %d receivers)", o.campaignWaitS, tracker.receivers.get(), recipients);
+        }
+        r.calls = tracker.calls.get();
+        r.receivers = tracker.receivers.get();
+        r.maxPerCall = tracker.maxPerCall.get();
+        r.callsByInstance.putAll(tracker.byInstance.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get())));
+        long first = tracker.firstAt.get(), lastCall = tracker.lastAt.get();
+        r.callsS = r.calls <= 1 ? 0 : (r.calls - 1) / ((lastCall - first) / 1e9);
+        for (int i = 0; i < recipients; i++) {
+            int n = tracker.count.get(i);
+            if (n == 0) {
+                r.lost++;
+            } else if (n > 1) {
+                r.doubled++;
+            }
+        }
+        double[] split = cpuSplit(cpu0, cpu2);
+        r.cpuAll = split;
+        r.firstCallS = first == 0 ? -1 : (first - t0) / 1e9;
+        r.cpuPostRuntimeMs = cpu1[1] - cpu0[1];
+        r.cpuSendingRuntimeMs = cpu2[1] - cpu1[1];
+        if (pg != null) {
+            r.messageRows = messageRows(pg::connect, run);
+        }
+        log(fmt("campaign %-10s %-8s %d recipients on %d instance(s): 202 after %.2f s, first call %.2f s after the POST, finished %.2f s after "
+                + "the 202 = %.0f recipients/s (%.0f/s from the POST); %d calls (at most %d receivers) %s, %.1f calls/s; sent %d failed %d unknown %d pending %d; doubled %d, lost %d; runtime rate_per_second %s; "
+                + "cpu ms rt %.0f h %.0f pg %.0f other %.0f ms%s", db, label, recipients, rts.size(), r.postS, r.firstCallS, r.finishS, recipients / r.finishS,
+                recipients / (r.postS + r.finishS), r.calls, r.maxPerCall, r.callsByInstance, r.callsS, r.sent, r.failed, r.unknown, r.pending, r.doubled, r.lost,
+                r.runtimeRate, split[0], split[1], split[2], split[3], r.timedOut ? " (TIMED OUT)" : ""));
+        return r;
+    }
+
+    /** Receivers per number of one campaign run, calls per instance, and when the first and last call arrived. */
+    static final class CampaignTracker {
+        final java.util.concurrent.atomic.AtomicIntegerArray count;
+        final AtomicLong calls = new AtomicLong(), receivers = new AtomicLong(), maxPerCall = new AtomicLong();
+        final AtomicLong firstAt = new AtomicLong(), lastAt = new AtomicLong();
+        final Map<String, AtomicLong> byInstance = new java.util.concurrent.ConcurrentHashMap<>();
+
+        CampaignTracker(int recipients) {
+            count = new java.util.concurrent.atomic.AtomicIntegerArray(recipients);
+        }
+    }
+
+    /**
+     * WATI's sendTemplateMessages for the campaign runs: a Vert.x server on 127.0.0.1, one event loop; every call is answered at
+     * once with WATI's "all accepted" body. Each receiver's "whatsappNumber" is counted for its run (the run and index are
+     * encoded in the number); the first path segment names the runtime instance that called.
+     */
+    static final class CampaignDouble implements AutoCloseable {
+        static final io.vertx.core.buffer.Buffer OK = io.vertx.core.buffer.Buffer.buffer(
+                "{\"result\":true,\"errors\":{\"error\":false,\"invalidWhatsappNumbers\":[],\"invalidCustomParameters\":[]}}");
+        static final Pattern NUMBER = Pattern.compile("\"whatsappNumber\"\\s*:\\s*\"(\\d+)\"");
+        final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+        final io.vertx.core.http.HttpServer server;
+        final Map<Integer, CampaignTracker> runs = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicLong stray = new AtomicLong();
+
+        CampaignDouble() throws Exception {
+            server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0))
+                    .requestHandler(req -> req.body().onComplete(b -> {
+                        long now = System.nanoTime();
+                        String path = req.path();
+                        if (path.endsWith("/sendTemplateMessages") && b.succeeded()) {
+                            String instance = path.length() > 1 && path.indexOf('/', 1) > 0 ? path.substring(1, path.indexOf('/', 1)) : "?";
+                            Matcher m = NUMBER.matcher(b.result().toString(StandardCharsets.UTF_8));
+                            CampaignTracker t = null;
+                            long n = 0;
+                            while (m.find()) {
+                                long number = Long.parseLong(m.group(1)) - CAMPAIGN_NUMBER_BASE;
+                                CampaignTracker rt = number < 0 ? null : runs.get((int) (number / CAMPAIGN_RUN_SPAN));
+                                int i = (int) (number % CAMPAIGN_RUN_SPAN);
+                                if (rt != null && i < rt.count.length()) {
+                                    rt.count.incrementAndGet(i);
+                                    rt.receivers.incrementAndGet();
+                                    t = rt;
+                                    n++;
+                                } else {
+                                    stray.incrementAndGet();
+                                }
+                            }
+                            if (t != null) {
+                                t.calls.incrementAndGet();
+                                t.maxPerCall.accumulateAndGet(n, Math::max);
+                                t.firstAt.compareAndSet(0, now);
+                                t.lastAt.accumulateAndGet(now, Math::max);
+                                t.byInstance.computeIfAbsent(instance, x -> new AtomicLong()).incrementAndGet();
+                            }
+                        } else {
+                            stray.incrementAndGet();
+                        }
+                        req.response().putHeader("Content-Type", "application/json").end(OK);
+                    }))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        CampaignTracker track(int run, int recipients) {
+            CampaignTracker t = new CampaignTracker(recipients);
+            runs.put(run, t);
+            return t;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.actualPort();
+        }
+
+        @Override
+        public void close() {
+            vertx.close();
         }
     }
 
@@ -2519,6 +3094,11 @@ public class Bench {
          * dir {that}/data: fresh on the first start under a name, reused (an existing data folder) when the name was started before.
          */
         static RuntimeProcess start(Options o, String name, List<String> opts, String azureCs, String logName) throws Exception {
+            return start(o, name, opts, azureCs, logName, true);
+        }
+
+        /** As above; with {@code wait} false it returns once the process is launched: awaitReady() waits for its health. */
+        static RuntimeProcess start(Options o, String name, List<String> opts, String azureCs, String logName, boolean wait) throws Exception {
             Path dir = Files.createDirectories(o.work.resolve("runtime-" + name));
             Path data = dir.resolve("data");
             int port = freePort();
@@ -2541,7 +3121,7 @@ public class Bench {
             Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(port), "WATI_API_KEY", API_KEY);
             HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
                     .timeout(Duration.ofSeconds(2)).build();
-            return launch("runtime " + name, cmd, env, dir, dir.resolve(logName), port, health, opts, true);
+            return launch("runtime " + name, cmd, env, dir, dir.resolve(logName), port, health, opts, wait);
         }
 
         /**

@@ -4,7 +4,7 @@
 #   bench/run.sh --quick    short run (< 2 min), no thresholds
 # Extra harness options are passed through, e.g. --runtime-opt=-Dkey=value (applied to every runtime
 # process, before -jar), --forwarder-opt=-Dkey=value (the plain Camel forwarder's JVM),
-# --only=throughput,forwarder,media,coldstart,restart,ext,ingest,variants,profile, --skip=..., --variant=name:-Da=b -Dc=d
+# --only=throughput,forwarder,media,coldstart,restart,ext,ingest,campaign,variants,profile, --skip=..., --variant=name:-Da=b -Dc=d
 # Sections: throughput (+ forwarder) = send_session_message req/s and latency; media = get_media / send_session_file
 # at -Xmx128m; coldstart, restart = start to healthy; ext = throttle accuracy and async actions through the outbox;
 # ingest = WATI webhook events in (#13): N distinct events (+10 % redeliveries) POSTed to /webhooks/wati/main/{secret}
@@ -12,6 +12,11 @@
 # PostgreSQL's default settings, fsync on; skipped with a note when absent), the events worker forwarding each event
 # to a double: answers/s, p50/p99/max, duplicate flags, forwarded once each, processing rate and lag, CPU split
 # (full: 20 000 events per run, quick: 2 000; --ingest-events=N, --ingest-db=h2,postgresql; no thresholds);
+# campaign = a bulk template campaign (#14) of N recipients (2 parameters each) POSTed to /api/v1/campaigns, sent by one
+# runtime on H2 and by two runtimes on one throwaway PostgreSQL, against a double that answers every sendTemplateMessages
+# and counts each number: time to the 202 and to finished, recipients/s, calls/s, doubled, lost, peak RSS, CPU split
+# (full: a 10 000 warm-up then 100 000, quick: 10 000; --campaign-recipients=N, --campaign-warm=N, --campaign-db=h2,postgresql,
+# --campaign-rate=<account calls/s, default 50>, --campaign-profile adds JFR of the first runtime and pg_stat_statements);
 # variants = --variant runs; profile = JFR of the worst ratio (full run only). --only=soak is a warm-up diagnostic.
 # Environment:
 #   BENCH_JAR   the runtime jar to measure (default target/wati-camel.jar, built when missing; a given jar is never built)

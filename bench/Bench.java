@@ -2634,7 +2634,7 @@ public class Bench {
                 + "runtime a, then `GET /api/v1/campaigns/{id}` every 2 s until the double has seen every receiver, every 50 ms after "
                 + "that, until `status` is `finished` (every batch done: each receiver's outcome and its message-log row written). The runtimes "
                 + "are as shipped (8 campaign workers, poll 200 ms, 1000 receivers per call, lease 5 m) with the account's rate at %s per "
-                + "second (per instance: until the shared budget lands, each instance has its own). The WATI double (Vert.x, one event "
+                + "second (one budget for both instances on PostgreSQL, kept by bucket4j-postgresql). The WATI double (Vert.x, one event "
                 + "loop, in the harness JVM) answers every sendTemplateMessages at once with `{\"result\":true,\"errors\":{\"error\":false,"
                 + "\"invalidWhatsappNumbers\":[],\"invalidCustomParameters\":[]}}` and counts each receiver's number; each instance's "
                 + "account endpoint has its own path prefix, so calls are attributed. H2 = one runtime on the default embedded file "

@@ -217,17 +217,13 @@ public class CampaignSteps {
         if (paging == null) {
             return;
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("page", paging[0]);
-        answer.put("size", paging[1]);
-        answer.put("campaigns", store.list(visibleCaller(exchange), paging[0], paging[1]));
-        JsonAnswer.send(exchange, 200, answer);
+        sendPage(exchange, paging, "campaigns", store.list(visibleCaller(exchange), paging[0], paging[1]));
     }
 
     /** GET /api/v1/campaigns/{id}/recipients?status=&page=&size=: recipients in order, with status and reason. */
     public void recipients(Exchange exchange) throws Exception {
         String id = id(exchange);
-        if (store.summary(id, visibleCaller(exchange)) == null) {
+        if (visible(exchange, id) == null) {
             notFound(exchange);
             return;
         }
@@ -241,10 +237,14 @@ public class CampaignSteps {
         if (paging == null) {
             return;
         }
+        sendPage(exchange, paging, "recipients", store.recipients(id, status, paging[0], paging[1]));
+    }
+
+    private static void sendPage(Exchange exchange, int[] paging, String name, List<Map<String, Object>> rows) throws Exception {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("page", paging[0]);
         answer.put("size", paging[1]);
-        answer.put("recipients", store.recipients(id, status, paging[0], paging[1]));
+        answer.put(name, rows);
         JsonAnswer.send(exchange, 200, answer);
     }
 
@@ -264,13 +264,13 @@ public class CampaignSteps {
 
     private void change(Exchange exchange, List<String> from, String to) throws Exception {
         String id = id(exchange);
-        Map<String, Object> summary = store.summary(id, visibleCaller(exchange));
-        if (summary == null) {
+        Campaign campaign = visible(exchange, id);
+        if (campaign == null) {
             notFound(exchange);
             return;
         }
         if (!store.changeStatus(id, from, to)) {
-            JsonAnswer.send(exchange, 409, Map.of("error", "The campaign is " + summary.get("status") + ": it cannot be made " + to));
+            JsonAnswer.send(exchange, 409, Map.of("error", "The campaign is " + store.campaign(id).status() + ": it cannot be made " + to));
             return;
         }
         LOG.info("Campaign {} {} by {}", id, to, owners.caller(exchange));
@@ -281,6 +281,13 @@ public class CampaignSteps {
             finished(id);
         }
         JsonAnswer.send(exchange, 200, store.summary(id, null));
+    }
+
+    /** The campaign when this caller may see it (its own, or any for wati.api-admins); else null. */
+    private Campaign visible(Exchange exchange, String id) throws SQLException {
+        Campaign campaign = store.campaign(id);
+        String caller = visibleCaller(exchange);
+        return campaign != null && (caller == null || caller.equals(campaign.caller())) ? campaign : null;
     }
 
     private String visibleCaller(Exchange exchange) {

@@ -76,12 +76,11 @@ public class CampaignStore {
      * campaign can be lost. Recipients to send are numbered into batches of {@code batchSize} in the caller's order.
      */
     public String create(String caller, WatiCredentials credentials, String tokenEncrypted, CampaignRequest request, int batchSize)
-            throws SQLException, JsonProcessingException {
+            throws SQLException {
         String id = UUID.randomUUID().toString();
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+            inTransaction(c, () -> {
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO campaigns (id, caller, account, endpoint, token_encrypted, "
                         + "template_name, broadcast_name, mode, status, total, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)")) {
                     s.setString(1, id);
@@ -117,7 +116,7 @@ public class CampaignStore {
                             s.setNull(3, java.sql.Types.INTEGER);
                         }
                         s.setString(4, r.number() == null ? "" : Rows.cut(r.number(), 64));
-                        s.setString(5, mapper.writeValueAsString(r.parameters()));
+                        s.setString(5, json(r.parameters()));
                         s.setString(6, send ? PENDING : SKIPPED);
                         s.setString(7, send ? null : Rows.cut(r.skipReason(), 1024));
                         s.setString(8, send && request.mode() == Mode.BULK ? UUID.randomUUID().toString() : null);
@@ -141,13 +140,8 @@ public class CampaignStore {
                     }
                     s.executeBatch();
                 }
-                c.commit();
-            } catch (SQLException | JsonProcessingException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return null;
+            });
         }
         return id;
     }
@@ -170,28 +164,24 @@ public class CampaignStore {
             if (candidates.isEmpty()) {
                 return claimed;
             }
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET state = 'claimed', claim_token = ?, "
-                    + "claimed_until = ?, attempts = attempts + 1 WHERE campaign_id = ? AND batch_no = ? AND state = 'pending'")) {
-                Timestamp until = Timestamp.from(Instant.now().plus(lease));
-                // another instance may have taken some: only the rows this update changed are this worker's
-                for (String[] candidate : candidates) {
-                    String token = Rows.cut(instanceId, 200) + "/" + life + "/" + UUID.randomUUID();
-                    s.setString(1, token);
-                    s.setTimestamp(2, until);
-                    s.setString(3, candidate[0]);
-                    s.setInt(4, Integer.parseInt(candidate[1]));
-                    if (s.executeUpdate() == 1) {
-                        claimed.add(new BatchRef(candidate[0], Integer.parseInt(candidate[1]), token));
+            inTransaction(c, () -> {
+                try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET state = 'claimed', claim_token = ?, "
+                        + "claimed_until = ?, attempts = attempts + 1 WHERE campaign_id = ? AND batch_no = ? AND state = 'pending'")) {
+                    Timestamp until = Timestamp.from(Instant.now().plus(lease));
+                    // another instance may have taken some: only the rows this update changed are this worker's
+                    for (String[] candidate : candidates) {
+                        String token = Rows.cut(instanceId, 200) + "/" + life + "/" + UUID.randomUUID();
+                        s.setString(1, token);
+                        s.setTimestamp(2, until);
+                        s.setString(3, candidate[0]);
+                        s.setInt(4, Integer.parseInt(candidate[1]));
+                        if (s.executeUpdate() == 1) {
+                            claimed.add(new BatchRef(candidate[0], Integer.parseInt(candidate[1]), token));
+                        }
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return null;
+            });
         }
         return claimed;
     }
@@ -226,6 +216,14 @@ public class CampaignStore {
         return pending;
     }
 
+    private String json(Map<String, String> parameters) {
+        try {
+            return mapper.writeValueAsString(parameters);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Parameters cannot be written as JSON", e);
+        }
+    }
+
     private Map<String, String> readParameters(String json) {
         try {
             return mapper.readValue(json, PARAMETERS);
@@ -243,8 +241,7 @@ public class CampaignStore {
     public boolean beginSending(BatchRef batch, Integer seq) throws SQLException {
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+            return inTransaction(c, () -> {
                 // a bulk call marks its batch (its pending recipients are all in the call), a single send its recipient
                 try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET claimed_until = ?"
                         + (seq == null ? ", sending = TRUE" : "") + " WHERE campaign_id = ? AND batch_no = ? AND claim_token = ? "
@@ -255,7 +252,6 @@ public class CampaignStore {
                     s.setString(4, batch.token());
                     s.setString(5, batch.campaignId());
                     if (s.executeUpdate() != 1) {
-                        c.rollback();
                         return false;
                     }
                 }
@@ -275,14 +271,8 @@ public class CampaignStore {
                     s.setString(3, batch.campaignId());
                     s.executeUpdate();
                 }
-                c.commit();
                 return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         }
     }
 
@@ -294,8 +284,7 @@ public class CampaignStore {
     public void outcomes(BatchRef batch, List<Outcome> outcomes, Outcome rest) throws SQLException {
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+            inTransaction(c, () -> {
                 if (!outcomes.isEmpty()) {
                     try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = ?, reason = ?, updated_at = ? "
                             + "WHERE campaign_id = ? AND seq = ? AND status IN ('sending', 'pending') AND " + CLAIM_HELD)) {
@@ -323,13 +312,28 @@ public class CampaignStore {
                         s.executeUpdate();
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return null;
+            });
+        }
+    }
+
+    /** Database work of one connection, done as one transaction. */
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** The work as one transaction of {@code c}: committed when it returns (also early, having changed nothing), rolled back when it throws. */
+    private static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 
@@ -417,8 +421,7 @@ public class CampaignStore {
             List<String> campaigns = new ArrayList<>();
             Timestamp now = Timestamp.from(Instant.now());
             for (String[] batch : lost) {
-                c.setAutoCommit(false);
-                try {
+                boolean taken = inTransaction(c, () -> {
                     int batchNo = Integer.parseInt(batch[1]);
                     try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET state = 'pending', claim_token = NULL, "
                             + "claimed_until = NULL, sending = FALSE WHERE campaign_id = ? AND batch_no = ? AND claim_token = ?")) {
@@ -426,8 +429,7 @@ public class CampaignStore {
                         s.setInt(2, batchNo);
                         s.setString(3, batch[2]);
                         if (s.executeUpdate() != 1) {
-                            c.rollback();
-                            continue;
+                            return false; // taken back by another instance meanwhile
                         }
                     }
                     // a single send under way, or every recipient of a bulk call that may have reached WATI
@@ -442,13 +444,10 @@ public class CampaignStore {
                         s.setInt(4, batchNo);
                         s.executeUpdate();
                     }
-                    c.commit();
+                    return true;
+                });
+                if (taken) {
                     campaigns.add(batch[0]);
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
                 }
             }
             return campaigns;
@@ -477,8 +476,7 @@ public class CampaignStore {
     public boolean changeStatus(String id, List<String> from, String to) throws SQLException {
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+            return inTransaction(c, () -> {
                 try (PreparedStatement s = c.prepareStatement("UPDATE campaigns SET status = ?, updated_at = ?"
                         + ("cancelled".equals(to) ? ", finished_at = ?" : ", finished_at = finished_at") + " WHERE id = ? AND status IN ("
                         + String.join(", ", from.stream().map(f -> "?").toList()) + ")")) {
@@ -493,7 +491,6 @@ public class CampaignStore {
                         s.setString(i++, f);
                     }
                     if (s.executeUpdate() != 1) {
-                        c.rollback();
                         return false;
                     }
                 }
@@ -505,14 +502,8 @@ public class CampaignStore {
                         s.executeUpdate();
                     }
                 }
-                c.commit();
                 return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         }
     }
 
@@ -593,7 +584,8 @@ public class CampaignStore {
     public List<Map<String, Object>> recipients(String campaignId, String status, int page, int size) throws SQLException {
         Map<String, Object> conditions = new LinkedHashMap<>();
         conditions.put("r.campaign_id = ?", campaignId);
-        conditions.put("r.status = ?", status);
+        // a recipient being sent has no outcome yet: it is still pending for the caller
+        conditions.put(PENDING.equals(status) ? "r.status IN ('pending', ?)" : "r.status = ?", PENDING.equals(status) ? SENDING : status);
         return Rows.page(db, "SELECT r.seq, r.number, r.status, r.reason, r.local_message_id, r.parameters_json, r.updated_at, "
                 + "(SELECT MAX(m.status) FROM messages m WHERE m.local_message_id = r.local_message_id) AS delivery "
                 + "FROM campaign_recipients r", conditions, "r.seq", page, size, rs -> {

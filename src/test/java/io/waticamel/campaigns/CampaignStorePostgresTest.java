@@ -4,7 +4,6 @@ import javax.sql.DataSource;
 
 import io.waticamel.testing.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** The campaign tables on a real PostgreSQL server started for this test: two instances share it. */
 class CampaignStorePostgresTest extends CampaignStoreContract {
@@ -14,10 +13,7 @@ class CampaignStorePostgresTest extends CampaignStoreContract {
     @Override
     DataSource dataSource() throws Exception {
         postgres = PostgresServer.start();
-        PGSimpleDataSource pg = new PGSimpleDataSource();
-        pg.setURL(postgres.jdbcUrl());
-        pg.setUser(postgres.user());
-        return pg;
+        return postgres.dataSource();
     }
 
     @AfterAll

@@ -53,6 +53,14 @@ public final class PostgresServer implements AutoCloseable {
         return "wati";
     }
 
+    /** A plain (unpooled) DataSource of this server, for the store contracts. */
+    public javax.sql.DataSource dataSource() {
+        org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+        pg.setURL(jdbcUrl());
+        pg.setUser(user());
+        return pg;
+    }
+
     private void pg(List<String> command) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
         if (asPostgresUser) {

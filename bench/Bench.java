@@ -140,7 +140,7 @@ public class Bench {
         double ingestWaitS, ingestGraceS;
         /** campaign: recipients of the measured campaign and of the warm-up one (0: none), databases, account rate, waits, profile. */
         int campaignRecipients = -1, campaignWarm = -1;
-        List<String> campaignDbs = List.of("h2", "postgresql");
+        List<String> campaignDbs = null; // h2 and postgresql; quick: h2 only (CampaignsIT runs two instances on PostgreSQL)
         int campaignRate = 50;
         double campaignWaitS, campaignGraceS;
         /** JFR on the first runtime and pg_stat_statements on PostgreSQL over the measured campaign (both cost a little). */
@@ -332,7 +332,7 @@ public class Bench {
             o.coldRuns = 1; o.mediaRuns = 1; o.variantWarmS = 3; o.variantMeasureS = 2;
             o.ingestEvents = o.ingestEvents > 0 ? o.ingestEvents : 2000; o.ingestWarm = 1000; o.ingestWaitS = 60; o.ingestGraceS = 0.5;
             o.campaignRecipients = o.campaignRecipients > 0 ? o.campaignRecipients : 10_000; o.campaignWarm = Math.max(0, o.campaignWarm);
-            o.campaignWaitS = 90; o.campaignGraceS = 0.5;
+            o.campaignWaitS = 90; o.campaignGraceS = 0.5; o.campaignDbs = o.campaignDbs != null ? o.campaignDbs : List.of("h2");
             o.sections.remove("variants");
             o.sections.remove("profile");
         } else {
@@ -342,7 +342,7 @@ public class Bench {
             o.coldRuns = 5; o.mediaRuns = 2; o.variantWarmS = 20; o.variantMeasureS = 5;
             o.ingestEvents = o.ingestEvents > 0 ? o.ingestEvents : 20_000; o.ingestWarm = 5000; o.ingestWaitS = 300; o.ingestGraceS = 1;
             o.campaignRecipients = o.campaignRecipients > 0 ? o.campaignRecipients : 100_000; o.campaignWarm = o.campaignWarm >= 0 ? o.campaignWarm : 10_000;
-            o.campaignWaitS = 600; o.campaignGraceS = 1;
+            o.campaignWaitS = 600; o.campaignGraceS = 1; o.campaignDbs = o.campaignDbs != null ? o.campaignDbs : List.of("h2", "postgresql");
         }
         if (overrideWarm >= 0) {
             o.warmS = overrideWarm;

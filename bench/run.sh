@@ -15,7 +15,7 @@
 # campaign = a bulk template campaign (#14) of N recipients (2 parameters each) POSTed to /api/v1/campaigns, sent by one
 # runtime on H2 and by two runtimes on one throwaway PostgreSQL, against a double that answers every sendTemplateMessages
 # and counts each number: time to the 202 and to finished, recipients/s, calls/s, doubled, lost, peak RSS, CPU split
-# (full: a 10 000 warm-up then 100 000, quick: 10 000; --campaign-recipients=N, --campaign-warm=N, --campaign-db=h2,postgresql,
+# (full: a 10 000 warm-up then 100 000 on both databases, quick: 10 000 on H2 only; --campaign-recipients=N, --campaign-warm=N, --campaign-db=h2,postgresql,
 # --campaign-rate=<account calls/s, default 50>, --campaign-profile adds JFR of the first runtime and pg_stat_statements);
 # variants = --variant runs; profile = JFR of the worst ratio (full run only). --only=soak is a warm-up diagnostic.
 # Environment:

@@ -55,7 +55,8 @@ public final class PackagedJar {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            Thread.onSpinWait();
+            // not a spin: on 2 cores a busy loop here takes a core from the runtime that is starting
+            Thread.sleep(100);
         }
         throw new AssertionError("runtime not healthy within 60 s");
     }

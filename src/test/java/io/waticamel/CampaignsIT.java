@@ -317,20 +317,22 @@ class CampaignsIT {
             assertThat(wati.calls(A)).isPositive();
             assertThat(wati.calls(B)).isPositive();
             assertThat(wati.calls(A) + wati.calls(B)).isEqualTo(wati.calls.size()).isEqualTo(100);
-            // one budget for the account across both instances: no two-second window at WATI with more than twice the rate
-            // (+1 at its edge). One budget per instance would allow twice that; the window is not one second because each
-            // call's trip after its turn (a 200-receiver body, a busy machine) varies by more than the 50 ms between turns
+            // one budget for the account across both instances: the 100 calls take at least as long as one budget allows
+            // (99 gaps at the rate, less 10 %); one budget per instance would take half. The strict one-second windows are
+            // SharedRateIT's (at 5/s): here each call's trip after its turn (a 200-receiver body on a busy machine) varies
+            // by more than the 50 ms between turns, so the busiest second is reported, not asserted
             List<Long> times = wati.calls.stream().map(Call::receivedNanos).sorted().toList();
+            double span = (times.get(times.size() - 1) - times.get(0)) / 1e9;
+            assertThat(span).isGreaterThanOrEqualTo((times.size() - 1) / (double) THROTTLE_PER_SECOND * 0.9);
             int busiest = 0;
             for (int i = 0, j = 0; i < times.size(); i++) {
-                while (times.get(i) - times.get(j) >= 2_000_000_000L) {
+                while (times.get(i) - times.get(j) >= 1_000_000_000L) {
                     j++;
                 }
                 busiest = Math.max(busiest, i - j + 1);
             }
-            assertThat(busiest).isLessThanOrEqualTo(2 * THROTTLE_PER_SECOND + 1);
             figures("two instances, bulk", total, done, wati.calls.size(), doubled, lost, wall,
-                    String.format(Locale.ROOT, "; busiest two seconds %d calls; A %s, B %s", busiest, wati.window(A), wati.window(B)));
+                    String.format(Locale.ROOT, "; first to last call %.1f s, busiest second %d calls; A %s, B %s", span, busiest, wati.window(A), wati.window(B)));
         }
     }
 

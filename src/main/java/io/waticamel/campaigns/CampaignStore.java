@@ -242,15 +242,24 @@ public class CampaignStore {
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = db.getConnection()) {
             return inTransaction(c, () -> {
+                // the campaign's row is locked first, as pause and cancel lock it: a cancel either comes before (and this
+                // sees it) or waits for this mark (and leaves what it marks to this send)
+                try (PreparedStatement s = c.prepareStatement("SELECT status FROM campaigns WHERE id = ? FOR UPDATE")) {
+                    s.setString(1, batch.campaignId());
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (!rs.next() || !"running".equals(rs.getString(1))) {
+                            return false;
+                        }
+                    }
+                }
                 // a bulk call marks its batch (its pending recipients are all in the call), a single send its recipient
                 try (PreparedStatement s = c.prepareStatement("UPDATE campaign_batches SET claimed_until = ?"
                         + (seq == null ? ", sending = TRUE" : "") + " WHERE campaign_id = ? AND batch_no = ? AND claim_token = ? "
-                        + "AND state = 'claimed' AND EXISTS (SELECT 1 FROM campaigns WHERE id = ? AND status = 'running')")) {
+                        + "AND state = 'claimed'")) {
                     s.setTimestamp(1, Timestamp.from(now.toInstant().plus(lease)));
                     s.setString(2, batch.campaignId());
                     s.setInt(3, batch.batchNo());
                     s.setString(4, batch.token());
-                    s.setString(5, batch.campaignId());
                     if (s.executeUpdate() != 1) {
                         return false;
                     }
@@ -261,7 +270,9 @@ public class CampaignStore {
                         s.setTimestamp(1, now);
                         s.setString(2, batch.campaignId());
                         s.setInt(3, seq);
-                        s.executeUpdate();
+                        if (s.executeUpdate() != 1) {
+                            return false; // settled meanwhile: not sent
+                        }
                     }
                 }
                 try (PreparedStatement s = c.prepareStatement("UPDATE campaigns SET started_at = ?, updated_at = ? WHERE id = ? "
@@ -495,8 +506,11 @@ public class CampaignStore {
                     }
                 }
                 if ("cancelled".equals(to)) {
+                    // not those of a bulk call under way: they are in it, and its answer settles them
                     try (PreparedStatement s = c.prepareStatement("UPDATE campaign_recipients SET status = 'skipped', reason = "
-                            + "'Campaign cancelled', updated_at = ? WHERE campaign_id = ? AND status = 'pending'")) {
+                            + "'Campaign cancelled', updated_at = ? WHERE campaign_id = ? AND status = 'pending' AND NOT EXISTS "
+                            + "(SELECT 1 FROM campaign_batches b WHERE b.campaign_id = campaign_recipients.campaign_id "
+                            + "AND b.batch_no = campaign_recipients.batch_no AND b.sending = TRUE)")) {
                         s.setTimestamp(1, now);
                         s.setString(2, id);
                         s.executeUpdate();

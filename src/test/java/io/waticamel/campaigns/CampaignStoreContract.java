@@ -201,13 +201,49 @@ abstract class CampaignStoreContract {
 
     @Test
     void cancelSkipsWhatIsPendingAndNothingMoreIsSent() throws Exception {
-        String id = campaign(20, 10);
+        String id = campaign(30, 10);
         List<BatchRef> batches = claimAll(first, id);
         sendAll(first, batches.get(0));
+        // a bulk call under way when the campaign is cancelled: its recipients are in it, and its answer settles them
+        assertThat(first.beginSending(batches.get(1), null)).isTrue();
         assertThat(second.changeStatus(id, List.of("running", "paused"), "cancelled")).isTrue();
-        assertThat(first.beginSending(batches.get(1), null)).isFalse();
+        assertThat(first.beginSending(batches.get(2), null)).isFalse();
+        first.outcomes(batches.get(1), List.of(), new Outcome(0, CampaignStore.SENT, null));
         assertThat(second.changeStatus(id, List.of("paused"), "running")).isFalse();
-        assertThat(first.summary(id, null)).containsEntry("status", "cancelled").containsEntry("sent", 10).containsEntry("skipped", 10)
+        assertThat(first.summary(id, null)).containsEntry("status", "cancelled").containsEntry("sent", 20).containsEntry("skipped", 10)
                 .containsEntry("pending", 0);
+    }
+
+    @Test
+    void aSendThatWentAheadIsNeverRecordedAsCancelled() throws Exception {
+        String id = campaign(400, 10);
+        List<BatchRef> batches = claimAll(first, id);
+        ExecutorService pool = Executors.newFixedThreadPool(9);
+        Set<Integer> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            int worker = w;
+            workers.add(pool.submit((Callable<Void>) () -> {
+                for (int b = worker; b < batches.size(); b += 8) {
+                    BatchRef batch = batches.get(b);
+                    for (Pending p : first.pending(batch)) {
+                        if (!first.beginSending(batch, p.seq())) {
+                            break;
+                        }
+                        sent.add(p.seq());
+                        first.outcomes(batch, List.of(new Outcome(p.seq(), CampaignStore.SENT, null)), null);
+                    }
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(50);
+        assertThat(second.changeStatus(id, List.of("running", "paused"), "cancelled")).isTrue();
+        for (Future<?> f : workers) {
+            f.get();
+        }
+        pool.shutdown();
+        Map<String, Object> summary = first.summary(id, null);
+        assertThat(summary).containsEntry("sent", sent.size()).containsEntry("skipped", 400 - sent.size()).containsEntry("pending", 0);
     }
 }

@@ -251,7 +251,9 @@ class CampaignsTest {
 
         assertThat(post("/api/v1/campaigns/" + id + "/pause", "application/json", "").json().get("status").asText()).isEqualTo("paused");
         long pausedAt = System.nanoTime();
-        Thread.sleep(2500);
+        // for 2.5 s no call arrives later than a second after the pause (a send already past its check may finish)
+        Awaitility.await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                .until(() -> wati.requests().stream().allMatch(r -> r.receivedNanos() < pausedAt + 1_000_000_000L));
         List<WatiDouble.Recorded> calls = wati.requests();
         assertThat(calls).allMatch(r -> r.receivedNanos() < pausedAt + 1_000_000_000L);
         JsonNode paused = get("/api/v1/campaigns/" + id).json();

@@ -25,6 +25,7 @@ import io.waticamel.campaigns.CampaignStore.BatchRef;
 import io.waticamel.campaigns.CampaignStore.Outcome;
 import io.waticamel.campaigns.CampaignStore.Pending;
 import io.waticamel.wati.WatiCredentials;
+import org.awaitility.Awaitility;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,7 +238,8 @@ abstract class CampaignStoreContract {
                 return null;
             }));
         }
-        Thread.sleep(50);
+        // the cancel comes while the workers are sending
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> sent.size() >= 40);
         assertThat(second.changeStatus(id, List.of("running", "paused"), "cancelled")).isTrue();
         for (Future<?> f : workers) {
             f.get();

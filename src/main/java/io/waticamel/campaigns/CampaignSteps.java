@@ -27,6 +27,7 @@ import io.waticamel.events.OptOuts;
 import io.waticamel.events.WatiEvent;
 import io.waticamel.http.JsonAnswer;
 import io.waticamel.pipeline.Action;
+import io.waticamel.pipeline.ActionApi;
 import io.waticamel.pipeline.Throttled;
 import io.waticamel.security.ApiKeyAuthentication;
 import io.waticamel.security.RecordOwners;
@@ -140,7 +141,7 @@ public class CampaignSteps {
         CampaignRequest request;
         WatiCredentials credentials;
         try (InputStream body = in.getBody(InputStream.class)) {
-            if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
+            if (ActionApi.parsedAsForm(contentType)) {
                 // the HTTP server would have parsed the JSON as a form (curl -d without a Content-Type): say what to send
                 throw new ActionRejectedException("Send the campaign with Content-Type: application/json, or its recipients as text/csv",
                         415);
@@ -175,8 +176,8 @@ public class CampaignSteps {
             Map<String, String> optedOut = optOuts.optedOut(credentials);
             List<Recipient> recipients = new ArrayList<>(request.recipients().size());
             for (Recipient r : request.recipients()) {
-                String account = r.skipReason() == null ? optedOut.get(r.number()) : null;
-                recipients.add(account == null ? r : r.skipped("Opted out of messages from account '" + account + "'"));
+                String reason = r.skipReason() == null ? optedOutReason(optedOut, r.number()) : null;
+                recipients.add(reason == null ? r : r.skipped(reason));
             }
             request = new CampaignRequest(request.settings(), request.templateName(), request.broadcastName(), request.mode(), recipients);
             skipped = (int) recipients.stream().filter(r -> r.skipReason() != null).count();
@@ -356,14 +357,20 @@ public class CampaignSteps {
         }
         List<Pending> kept = new ArrayList<>(pending.size());
         for (Pending p : pending) {
-            String account = optedOut.get(p.number());
-            if (account == null) {
+            String reason = optedOutReason(optedOut, p.number());
+            if (reason == null) {
                 kept.add(p);
             } else {
-                store.settle(ref, p.seq(), CampaignStore.SKIPPED, "Opted out of messages from account '" + account + "'");
+                store.settle(ref, p.seq(), CampaignStore.SKIPPED, reason);
             }
         }
         return kept;
+    }
+
+    /** Why the number is skipped, when it is among the opted-out numbers (number to account); else null. */
+    private static String optedOutReason(Map<String, String> optedOut, String number) {
+        String account = optedOut.get(number);
+        return account == null ? null : "Opted out of messages from account '" + account + "'";
     }
 
     private WatiCredentials credentials(Campaign campaign) {

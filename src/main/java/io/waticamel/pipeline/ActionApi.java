@@ -19,8 +19,7 @@ public class ActionApi {
     /** The task fields come from the JSON body only: refuse forms (415) and empty bodies with a reason. */
     public void requireJsonBody(Exchange exchange) {
         Message in = exchange.getMessage();
-        String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(Locale.ROOT);
-        if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
+        if (parsedAsForm(in.getHeader(Exchange.CONTENT_TYPE, "", String.class))) {
             // the HTTP server would have parsed the JSON as a form: say what to send instead of a puzzling error
             throw new ActionRejectedException("Send the task fields as a JSON object with Content-Type: application/json", 415);
         }
@@ -29,6 +28,12 @@ public class ActionApi {
             throw new ActionRejectedException("Request body is empty: send a JSON object of task fields");
         }
         in.setBody(body);
+    }
+
+    /** A form or multipart Content-Type: the HTTP server parses such a body into form fields, so a JSON body sent with it is lost. */
+    public static boolean parsedAsForm(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/");
     }
 
     /** The last action's result as the HTTP answer (a 429 says when to retry). */

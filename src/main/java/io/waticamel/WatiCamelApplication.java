@@ -2,6 +2,7 @@ package io.waticamel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 import java.util.List;
 
@@ -23,6 +24,9 @@ import org.apache.camel.main.Main;
  */
 public final class WatiCamelApplication {
 
+    /** The bean name of the runtime's {@link Clock}. */
+    public static final String CLOCK = "watiClock";
+
     private WatiCamelApplication() {
     }
 
@@ -38,7 +42,13 @@ public final class WatiCamelApplication {
      * second of every start).
      */
     public static Main newMain() {
+        return newMain(Clock.systemUTC());
+    }
+
+    /** With the clock every scheduled send, quiet hour and 24-hour window is judged by (bean {@code watiClock}): tests set theirs. */
+    public static Main newMain(Clock clock) {
         Main main = new Main();
+        main.bind(CLOCK, clock);
         main.addMainListener(new DataFolder());
         for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
                 StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class)) {

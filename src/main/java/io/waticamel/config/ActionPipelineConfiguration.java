@@ -53,7 +53,10 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public ActionSteps actions(CamelContext context, UrlGuard urlGuard) {
-        return new ActionSteps(new ActionReader(), new WatiAccounts(configuration(context), urlGuard), new ActionRoutes(context));
+        WatiAccounts accounts = new WatiAccounts(configuration(context), urlGuard);
+        // a quiet-hours mistake stops the start, named, rather than failing the account's sends later
+        accounts.checkQuietHours(ConfiguredNames.of(context, "wati.accounts.", ".quiet-hours"));
+        return new ActionSteps(new ActionReader(), accounts, new ActionRoutes(context));
     }
 
     @BindToRegistry

@@ -65,4 +65,32 @@ public class WatiAccounts {
         SecretMasking.register(credentials.token());
         return credentials;
     }
+
+    /**
+     * The named account's quiet hours ({@code wati.accounts.<name>.quiet-hours} in {@code .time-zone}, UTC when no zone
+     * is set), or null when it has none (or the credentials are the request's own).
+     *
+     * @throws IllegalStateException when the configured value cannot be read (checked at start: see {@link #checkQuietHours})
+     */
+    public QuietHours quietHours(WatiCredentials credentials) {
+        if (credentials == null || credentials.account() == null) {
+            return null;
+        }
+        String prefix = "wati.accounts." + credentials.account();
+        String window = configuration.apply(prefix + ".quiet-hours").orElse(null);
+        if (window == null) {
+            return null;
+        }
+        try {
+            return QuietHours.parse(window, configuration.apply(prefix + ".time-zone").orElse(null));
+        } catch (ActionRejectedException e) {
+            throw new IllegalStateException("Account '" + credentials.account() + "' has unreadable quiet hours (" + prefix
+                    + ".quiet-hours / .time-zone): " + e.getMessage());
+        }
+    }
+
+    /** At start: every named account's quiet hours can be read, or the runtime does not start (the mistake named). */
+    public void checkQuietHours(java.util.Collection<String> names) {
+        names.forEach(name -> quietHours(new WatiCredentials(name, java.net.URI.create("http://unused"), "unused")));
+    }
 }

@@ -33,6 +33,11 @@ public final class RunningRuntime implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
 
     public RunningRuntime(Map<String, String> properties) throws Exception {
+        this(properties, java.time.Clock.systemUTC());
+    }
+
+    /** With the clock the runtime judges scheduled sends, quiet hours and 24-hour windows by (a {@link MutableClock}). */
+    public RunningRuntime(Map<String, String> properties, java.time.Clock clock) throws Exception {
         this.port = freePort();
         this.dataDir = Files.createTempDirectory("wati-camel-test");
         Map<String, String> all = new LinkedHashMap<>();
@@ -49,7 +54,7 @@ public final class RunningRuntime implements AutoCloseable {
         all.put("wati.retry.max-delay-ms", "200");
         all.put("wati.throttle.per-second", "0");
         all.putAll(properties);
-        main = WatiCamelApplication.newMain();
+        main = WatiCamelApplication.newMain(clock);
         all.forEach(main::addOverrideProperty);
         main.start();
     }

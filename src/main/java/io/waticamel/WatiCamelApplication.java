@@ -15,6 +15,7 @@ import io.waticamel.config.OutboundConfiguration;
 import io.waticamel.config.RoutesConfiguration;
 import io.waticamel.config.SecurityConfiguration;
 import io.waticamel.config.StorageConfiguration;
+import io.waticamel.config.TemplatesConfiguration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 
@@ -51,7 +52,8 @@ public final class WatiCamelApplication {
         main.bind(CLOCK, clock);
         main.addMainListener(new DataFolder());
         for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
-                StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class)) {
+                StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class,
+                TemplatesConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class)) {
             main.configure().addConfiguration(configuration);
         }
         return main;

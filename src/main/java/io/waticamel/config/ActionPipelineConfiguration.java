@@ -24,6 +24,7 @@ import io.waticamel.pipeline.SharedRateBuckets;
 import io.waticamel.pipeline.WatiCallSteps;
 import io.waticamel.pipeline.WatiRetries;
 import io.waticamel.pipeline.WatiThrottle;
+import io.waticamel.templates.TemplateCatalogue;
 import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiRequests;
 import org.apache.camel.BeanInject;
@@ -67,12 +68,13 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
 
     /**
      * What the runtime's actions refuse before any network call, checked before an async 202.
-     * get_media's checks are its bean's, bound by MediaConfiguration, and opt-outs EventsConfiguration's, both configured
-     * before this one.
+     * get_media's checks are its bean's, bound by MediaConfiguration, opt-outs EventsConfiguration's and the template
+     * catalogue TemplatesConfiguration's, all configured before this one.
      */
     @BindToRegistry
-    public ActionChecks actionChecks(@BeanInject("mediaArchive") MediaArchive mediaArchive, @BeanInject("optOuts") OptOuts optOuts) {
-        return new ActionChecks(new WatiRequests(), mediaArchive::check, optOuts::check);
+    public ActionChecks actionChecks(@BeanInject("mediaArchive") MediaArchive mediaArchive, @BeanInject("optOuts") OptOuts optOuts,
+            @BeanInject("templates") TemplateCatalogue templates) {
+        return new ActionChecks(new WatiRequests(), mediaArchive::check, optOuts::check, templates::check);
     }
 
     @BindToRegistry

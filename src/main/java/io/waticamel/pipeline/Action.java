@@ -30,6 +30,7 @@ public final class Action {
     private Object response;
     private TaskResult result;
     private int attempts = 1;
+    private String note;
     private final Map<Class<?>, Object> attachments = new HashMap<>(4);
 
     public Action(ActionFields fields, Map<String, Object> callerHeaders, String caller) {
@@ -47,6 +48,25 @@ public final class Action {
         action.credentials(credentials);
         action.call(call, successText);
         return action;
+    }
+
+    /**
+     * Another action in this one's place (a session message's fallback template): other fields, the same caller, its
+     * headers and credentials; nothing built or answered yet.
+     */
+    public Action withFields(ActionFields other) {
+        Action action = new Action(other, callerHeaders, caller);
+        action.credentials(credentials);
+        return action;
+    }
+
+    /** What the runtime did on the caller's behalf (a fallback template sent instead): put before the run text. */
+    public void note(String note) {
+        this.note = note;
+    }
+
+    String note() {
+        return note;
     }
 
     /** The exchange's action; fails when the route was not entered through direct:wati-action. */

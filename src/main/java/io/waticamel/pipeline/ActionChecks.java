@@ -24,11 +24,13 @@ public class ActionChecks {
     /**
      * @param getMedia    get_media's checks before its download (they live with get_media, above this package)
      * @param templateOptOut refuses a template to a recipient who opted out (the events package's)
+     * @param templateCheck  refuses a template its account's catalogue does not have approved with these parameters
      */
-    public ActionChecks(WatiRequests requests, Consumer<Exchange> getMedia, Consumer<Exchange> templateOptOut) {
+    public ActionChecks(WatiRequests requests, Consumer<Exchange> getMedia, Consumer<Exchange> templateOptOut,
+            Consumer<Exchange> templateCheck) {
         this.checks = Map.of(
                 "send_session_message", request(requests::sendSessionMessage),
-                "send_template_message", templateOptOut.andThen(request(requests::sendTemplateMessage)),
+                "send_template_message", templateOptOut.andThen(templateCheck).andThen(request(requests::sendTemplateMessage)),
                 "update_contact", request(requests::updateContact),
                 "send_session_file", exchange -> requests.validateSessionFile(Action.of(exchange).fields()),
                 "get_media", getMedia);

@@ -155,6 +155,10 @@ public class ActionSteps {
             action.result(new TaskResult(action.taskId(), true, action.successText(), response, 200));
         }
         TaskResult result = action.result();
+        if (action.note() != null) {
+            result = new TaskResult(result.taskId(), result.run(), action.note() + " " + result.runText(), result.response(), result.httpStatus());
+            action.result(result);
+        }
         Message message = exchange.getMessage();
         message.setHeaders(new LinkedHashMap<>(action.callerHeaders()));
         message.setBody(result.variables());

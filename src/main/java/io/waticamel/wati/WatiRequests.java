@@ -108,6 +108,11 @@ public class WatiRequests {
         return call("POST", credentials, "sendTemplateMessages", null, "application/json", json(body), receivers.size() + " receivers");
     }
 
+    /** {@code GET {endpoint}/api/v1/getMessageTemplates?pageSize=&pageNumber=}: one page (from 1) of the account's templates. */
+    public WatiCall getMessageTemplates(WatiCredentials credentials, int pageSize, int pageNumber) {
+        return call("GET", credentials, "getMessageTemplates", "pageSize=" + pageSize + "&pageNumber=" + pageNumber, null, null, "-");
+    }
+
     public WatiCall updateContact(ActionFields fields, WatiCredentials credentials) {
         String number = PhoneNumbers.normalise(fields.get("whatsappNumber"));
         List<NumberedParameters.Parameter> attributes = NumberedParameters.collect(fields, true);

@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  */
 public class SessionWindow {
 
-    /** Exchange variable: why the fallback template is sent (the window known closed, or WATI's refusal). */
-    public static final String FALLBACK_REASON = "watiFallbackReason";
+    /** Why the fallback template is sent (the window known closed, or WATI's refusal), kept on the session action. */
+    record FallbackReason(String text) {
+    }
+
     static final Duration WINDOW = Duration.ofHours(24);
     private static final Pattern FALLBACK_NAME = Pattern.compile("fallback_parameter_name_([1-9][0-9]{0,3})");
     private static final Logger LOG = LoggerFactory.getLogger(SessionWindow.class);
@@ -157,7 +159,8 @@ public class SessionWindow {
                     + "Send a template, or add fallback_template_name (and fallback_parameter_name_N / fallback_parameter_value_N) "
                     + "to send one instead", 409);
         }
-        exchange.setVariable(FALLBACK_REASON, "The 24-hour window is closed (" + since + ")");
+        // on the action, not the exchange: a predicate's bean works on a copy of the exchange
+        action.attach(FallbackReason.class, new FallbackReason("The 24-hour window is closed (" + since + ")"));
         return true;
     }
 
@@ -169,7 +172,7 @@ public class SessionWindow {
                 || !isWindowRefusal(answer)) {
             return false;
         }
-        exchange.setVariable(FALLBACK_REASON, "WATI refused the session message (" + answer.reason() + ")");
+        action.attach(FallbackReason.class, new FallbackReason("WATI refused the session message (" + answer.reason() + ")"));
         return true;
     }
 
@@ -206,7 +209,9 @@ public class SessionWindow {
             }
         }
         Action fallback = session.withFields(new ActionFields(template));
-        fallback.note(exchange.getVariable(FALLBACK_REASON, String.class) + ": sent template '" + template.get("template_name").strip()
+        String reason = session.attached(FallbackReason.class).text();
+        fallback.attach(FallbackReason.class, new FallbackReason(reason));
+        fallback.note(reason + ": sent template '" + template.get("template_name").strip()
                 + "' instead.");
         exchange.setVariable(Action.VARIABLE, fallback);
         exchange.getMessage().setBody(fallback.fields());
@@ -217,7 +222,7 @@ public class SessionWindow {
         ActionException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ActionException.class);
         // the refusal says it all: no "sent instead" before it
         Action.of(exchange).note(null);
-        throw new ActionRejectedException(exchange.getVariable(FALLBACK_REASON, String.class) + "; the fallback template was not sent: "
+        throw new ActionRejectedException(Action.of(exchange).attached(FallbackReason.class).text() + "; the fallback template was not sent: "
                 + e.getMessage(), e.httpStatus());
     }
 

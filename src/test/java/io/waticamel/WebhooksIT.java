@@ -45,6 +45,8 @@ class WebhooksIT {
     static final String SECRET = "webhook-secret-0123456789abcdef";
     static final String TOKEN = "account-token-abc123";
     static final String NUMBER = "27821234567";
+    /** When the customer's messages were written: within the last 24 hours, so session replies to them may go out. */
+    static final long CUSTOMER_WROTE = java.time.Instant.now().getEpochSecond() - 3600;
 
     final HttpClient client = HttpClient.newHttpClient();
     final ObjectMapper mapper = new ObjectMapper();
@@ -162,7 +164,7 @@ class WebhooksIT {
             env.put("WATI_AZURE_CONNECTION_STRING", TestAzurite.connectionString());
             int port = RunningRuntime.freePort();
             PackagedJar.start(processes, workDir, port, env);
-            String event = customerMessage("msg-dedup-1", "hello there", 1_764_400_000L);
+            String event = customerMessage("msg-dedup-1", "hello there", CUSTOMER_WROTE);
 
             // wrong secret, unknown account: the same 404, nothing stored
             assertThat(webhook(port, "main", "wrong-secret-0123456789abcdef", "application/json", event).statusCode()).isEqualTo(404);
@@ -245,7 +247,7 @@ class WebhooksIT {
             assertThat(logged.get("delivered_at").asText()).isEqualTo("2025-11-29T07:08:20Z");
 
             // STOP: templates refused without a WATI call, session replies allowed; START: templates again
-            event(port, customerMessage("stop-1", " Stop ", 1_764_400_300L));
+            event(port, customerMessage("stop-1", " Stop ", CUSTOMER_WROTE + 300));
             await().atMost(Duration.ofSeconds(20)).until(() -> mapper.readTree(api(port, "GET", "/api/v1/opt-outs/" + NUMBER + "?account=main",
                     null).body()).get("opted_out").asBoolean());
             int before = wati.requests().size();
@@ -261,7 +263,7 @@ class WebhooksIT {
             assertThat(wati.requests()).hasSize(before);
             assertThat(api(port, "POST", "/api/v1/actions", "{\"wati_action\":\"send_session_message\",\"account\":\"main\","
                     + "\"whatsappNumber\":\"" + NUMBER + "\",\"messageText\":\"We have stopped your messages.\"}").statusCode()).isEqualTo(200);
-            event(port, customerMessage("start-1", "START", 1_764_400_400L));
+            event(port, customerMessage("start-1", "START", CUSTOMER_WROTE + 400));
             await().atMost(Duration.ofSeconds(20)).until(() -> !mapper.readTree(api(port, "GET", "/api/v1/opt-outs/" + NUMBER
                     + "?account=main", null).body()).get("opted_out").asBoolean());
             assertThat(api(port, "POST", "/api/v1/actions", template).statusCode()).isEqualTo(200);
@@ -328,7 +330,7 @@ class WebhooksIT {
             int port = RunningRuntime.freePort();
             Process first = PackagedJar.start(processes, workDir, port, env);
             for (int i = 0; i < total; i++) {
-                event(port, customerMessage("crash-" + i + "-x", "order " + i, 1_764_400_000L + i));
+                event(port, customerMessage("crash-" + i + "-x", "order " + i, CUSTOMER_WROTE + i));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> crm.requests().size() >= 5);
             first.destroyForcibly().waitFor();
@@ -374,7 +376,7 @@ class WebhooksIT {
             }
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-            String same = customerMessage("shared-1", "to both", 1_764_400_000L);
+            String same = customerMessage("shared-1", "to both", CUSTOMER_WROTE);
             for (int i = 0; i < 8; i++) {
                 int port = ports[i % 2];
                 answers.add(pool.submit(() -> event(port, same)));

@@ -3,6 +3,7 @@ package io.waticamel.config;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -16,12 +17,16 @@ import io.waticamel.reliability.DeadLetters;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.reliability.Notifications;
 import io.waticamel.reliability.Outbox;
+import io.waticamel.reliability.SendTimes;
 import io.waticamel.reliability.StoredTokens;
 import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretBox;
+import io.waticamel.wati.WatiAccounts;
+import io.waticamel.wati.WatiCredentials;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 
 /**
@@ -42,6 +47,9 @@ public class StorageConfiguration implements CamelConfiguration {
     /** Whose records a key sees (SecurityConfiguration's, configured before this one). */
     @BeanInject
     private RecordOwners recordOwners;
+    /** The runtime's clock (bound by WatiCamelApplication): scheduled sends and quiet hours are judged by it. */
+    @BeanInject("watiClock")
+    private Clock clock;
 
     /** Opened and migrated once, closed with Camel. */
     @BindToRegistry(value = "watiDataSource", destroyMethod = "close")
@@ -84,10 +92,20 @@ public class StorageConfiguration implements CamelConfiguration {
             @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
             @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir,
             UrlGuard urlGuard, Notifications notifications, @PropertyInject("wati.instance-id") String instanceId, @PropertyInject("wati.outbox.lease") String lease,
-            @PropertyInject("wati.outbox.batch-size") int batchSize) throws IOException, SQLException {
+            @PropertyInject("wati.outbox.batch-size") int batchSize, CamelContext context,
+            @PropertyInject("wati.outbox.max-send-ahead") String maxSendAhead) throws IOException, SQLException {
         DeadLetters letters = deadLetters(url, user, password, poolSize, secretKey, dataDir);
         return new Outbox(watiDataSource(url, user, password, poolSize), letters.secrets(), letters, urlGuard,
-                notifications, instanceId, Idempotency.duration(lease), batchSize, recordOwners);
+                notifications, instanceId, Idempotency.duration(lease), batchSize, recordOwners, sendTimes(context, urlGuard, maxSendAhead));
+    }
+
+    /** When an outbox action is due (send_at, a named account's quiet hours), by the runtime's clock. */
+    @BindToRegistry
+    public SendTimes sendTimes(CamelContext context, UrlGuard urlGuard, @PropertyInject("wati.outbox.max-send-ahead") String maxSendAhead) {
+        WatiAccounts accounts = new WatiAccounts(ActionPipelineConfiguration.configuration(context), urlGuard);
+        // quiet hours are looked up by the account's name: endpoint and token play no part
+        return new SendTimes(clock, name -> accounts.quietHours(new WatiCredentials(name, java.net.URI.create("http://unused"), "unused")),
+                Idempotency.duration(maxSendAhead));
     }
 
     /** The threads that send async actions from the outbox. */

@@ -20,7 +20,9 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waticamel.action.ActionException;
 import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionReader;
 import io.waticamel.action.TaskResult;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.security.ApiKeyAuthentication;
@@ -42,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * of being sent again (nothing accepted is lost, nothing is sent twice), while rows that were only
  * claimed go back to the queue.
  * <p>
+ * An action may wait for its time ({@link SendTimes}: {@code send_at}, an account's quiet hours): its row
+ * is queued with that due time ({@code send_at}) and claimed only once the runtime's clock has reached
+ * it; until then {@code GET} shows it as {@code scheduled}. A requeued row keeps its due time.
+ * <p>
  * An action belongs to the API key that sent it ({@code caller}): it is sent as that caller's, and
  * another key asking for its state gets 404 (the keys of wati.api-admins see all).
  */
@@ -60,10 +66,17 @@ public class Outbox {
     private final Duration lease;
     private final int batchSize;
     private final RecordOwners owners;
+    private final SendTimes sendTimes;
+    private final ActionReader reader = new ActionReader();
     private final ObjectMapper mapper = new ObjectMapper();
 
+    /**
+     * @param lease     how long a claim holds, in real time (the system clock, not the runtime's: a claim is about a
+     *                  worker being alive, a due time about the business's calendar)
+     * @param sendTimes when an action is due, by the runtime's clock
+     */
     public Outbox(DataSource db, SecretBox secrets, DeadLetters deadLetters, UrlGuard callbackGuard, Notifications notifications,
-            String instanceId, Duration lease, int batchSize, RecordOwners owners) {
+            String instanceId, Duration lease, int batchSize, RecordOwners owners, SendTimes sendTimes) {
         this.db = db;
         this.secrets = secrets;
         this.deadLetters = deadLetters;
@@ -73,6 +86,7 @@ public class Outbox {
         this.lease = lease;
         this.batchSize = batchSize;
         this.owners = owners;
+        this.sendTimes = sendTimes;
     }
 
     /** {@code Prefer: respond-async}, or {@code "async": true} in the body. */
@@ -87,8 +101,30 @@ public class Outbox {
     }
 
     /**
+     * post-action: whether the request goes to the outbox, answered 202: asked to be async, or due
+     * later than now ({@link SendTimes#later}: a send_at, or a template of an account inside its
+     * quiet hours, synchronous calls included). A body that cannot be read goes the synchronous way,
+     * which answers it.
+     */
+    public boolean viaOutbox(Exchange exchange) {
+        if (isAsync(exchange)) {
+            return true;
+        }
+        ActionFields fields;
+        try {
+            fields = reader.read(exchange.getMessage().getBody(byte[].class));
+        } catch (ActionException e) {
+            return false;
+        }
+        return sendTimes.later(fields);
+    }
+
+    /**
      * Stores the action durably, then answers 202 with its id. The action was checked as a
      * synchronous one is before it calls out (post-action); only the callback_url is checked here.
+     * Its due time is the variable {@value SendTimes#VARIABLE} (post-action's plan; now when absent):
+     * one later than now is answered {@code scheduled} with its {@code send_at} (and why it was
+     * deferred, if it was).
      */
     public void accept(Exchange exchange) throws Exception {
         Action action = Action.of(exchange);
@@ -100,10 +136,17 @@ public class Outbox {
         Map<String, String> kept = new LinkedHashMap<>(fields.asMap());
         String token = kept.remove("access_token");
         kept.remove("async");
+        // when to send is the outbox's, not a task field of the action's route
+        kept.remove(SendTimes.FIELD);
+        SendTimes.Due due = exchange.getVariable(SendTimes.VARIABLE, SendTimes.Due.class);
+        if (due == null) {
+            due = new SendTimes.Due(sendTimes.now(), null);
+        }
         String id = UUID.randomUUID().toString();
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO outbox (id, caller, action, "
-                + "fields_json, token_encrypted, callback_url, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)")) {
+                + "fields_json, token_encrypted, callback_url, state, created_at, updated_at, send_at, deferred) "
+                + "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)")) {
             s.setString(1, id);
             s.setString(2, action.caller());
             s.setString(3, fields.action());
@@ -112,22 +155,35 @@ public class Outbox {
             s.setString(6, callback == null ? null : callback.strip());
             s.setTimestamp(7, now);
             s.setTimestamp(8, now);
+            s.setTimestamp(9, Timestamp.from(due.at()));
+            s.setString(10, due.deferred());
             s.executeUpdate();
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("action_id", id);
-        answer.put("state", "queued");
+        answer.put("state", state("queued", due.at()));
+        if (fields.raw(SendTimes.FIELD) != null || due.deferred() != null) {
+            answer.put("send_at", DateTimeFormatter.ISO_INSTANT.format(due.at()));
+        }
+        if (due.deferred() != null) {
+            answer.put("deferred", due.deferred());
+        }
         answer.put("status_url", "/api/v1/actions/" + id);
         JsonAnswer.send(exchange, 202, answer);
         exchange.getMessage().setHeader("Location", "/api/v1/actions/" + id);
     }
 
-    /** Worker: claims up to a batch of queued actions for this instance; the body becomes their ids. */
+    /**
+     * Worker: claims up to a batch of queued actions that are due by the runtime's clock, the
+     * longest due first, for this instance; the body becomes their ids.
+     */
     public List<String> claim() throws SQLException {
         List<String> candidates = new ArrayList<>();
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM outbox WHERE state = 'queued' ORDER BY created_at, id LIMIT ?")) {
-                s.setInt(1, batchSize);
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT id FROM outbox WHERE state = 'queued' AND send_at <= ? ORDER BY send_at, id LIMIT ?")) {
+                s.setTimestamp(1, Timestamp.from(sendTimes.now()));
+                s.setInt(2, batchSize);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         candidates.add(rs.getString(1));
@@ -208,6 +264,46 @@ public class Outbox {
                         + e.getMessage(), result.httpStatus(), 0);
             }
         }
+    }
+
+    /**
+     * Worker, after prepare: a template of an account inside its quiet hours now (the runtime was
+     * down until the window began, or the row was requeued into it) goes back to the queue, due at
+     * the window's end: not sent now, not dropped. The body becomes null (nothing to send).
+     */
+    public void deferIfQuiet(Exchange exchange) throws SQLException {
+        String id = exchange.getVariable(VARIABLE, String.class);
+        Map<?, ?> body = exchange.getMessage().getBody(Map.class);
+        if (id == null || body == null) {
+            return;
+        }
+        ActionFields fields = reader.read(withoutSendAt(body));
+        SendTimes.Due due = sendTimes.due(fields, fields.get("account"));
+        if (!due.laterThan(sendTimes.now())) {
+            return;
+        }
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE outbox SET state = 'queued', "
+                + "claimed_by = NULL, claimed_until = NULL, send_at = ?, deferred = ?, updated_at = ? WHERE id = ? AND state = 'claimed'")) {
+            s.setTimestamp(1, Timestamp.from(due.at()));
+            s.setString(2, due.deferred());
+            s.setTimestamp(3, Timestamp.from(Instant.now()));
+            s.setString(4, id);
+            s.executeUpdate();
+        }
+        LOG.info("Async action {} deferred to {}: {}", id, DateTimeFormatter.ISO_INSTANT.format(due.at()), due.deferred());
+        exchange.getMessage().setBody(null);
+    }
+
+    /** The kept fields have no send_at (accept removed it): a route file's own field of that name is not read as one. */
+    private static Map<?, ?> withoutSendAt(Map<?, ?> fields) {
+        Map<Object, Object> copy = new LinkedHashMap<>(fields);
+        copy.remove(SendTimes.FIELD);
+        return copy;
+    }
+
+    /** The state shown for a row in {@code state} due at {@code sendAt}: a queued one not due yet is {@code scheduled}. */
+    private String state(String state, Instant sendAt) {
+        return "queued".equals(state) && sendAt.isAfter(sendTimes.now()) ? "scheduled" : state;
     }
 
     /** In wati-http, just before WATI is called: from here on a crash means "outcome unknown". */
@@ -310,12 +406,16 @@ public class Outbox {
         }
     }
 
-    /** GET /api/v1/actions/{id}: state, and once done the three task variables; another caller's action is not found. */
+    /**
+     * GET /api/v1/actions/{id}: state ({@code scheduled} while a queued action is not due yet), when it is due
+     * ({@code send_at}) and why later than asked ({@code deferred}), and once done the three task variables;
+     * another caller's action is not found.
+     */
     public void status(Exchange exchange) throws Exception {
         String id = exchange.getMessage().getHeader("id", String.class);
         boolean seesAll = owners.seesAll(exchange);
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT id, caller, action, state, result_status, result_json, created_at, updated_at FROM outbox WHERE id = ?"
+                "SELECT id, caller, action, state, result_status, result_json, created_at, updated_at, send_at, deferred FROM outbox WHERE id = ?"
                         + (seesAll ? "" : " AND caller = ?"))) {
             s.setString(1, id);
             if (!seesAll) {
@@ -330,7 +430,10 @@ public class Outbox {
                 answer.put("action_id", rs.getString("id"));
                 answer.put("caller", rs.getString("caller"));
                 answer.put("wati_action", rs.getString("action"));
-                answer.put("state", rs.getString("state"));
+                Instant sendAt = rs.getTimestamp("send_at").toInstant();
+                answer.put("state", state(rs.getString("state"), sendAt));
+                answer.put("send_at", DateTimeFormatter.ISO_INSTANT.format(sendAt));
+                answer.put("deferred", rs.getString("deferred"));
                 answer.put("http_status", rs.getObject("result_status"));
                 answer.put("result", rs.getString("result_json") == null ? null : mapper.readTree(rs.getString("result_json")));
                 answer.put("created_at", DateTimeFormatter.ISO_INSTANT.format(rs.getTimestamp("created_at").toInstant()));

@@ -178,7 +178,8 @@ class TemplateChecksTest {
         catalogue.refreshAll();
         assertThat(catalogueLoads()).extracting(Recorded::rawPath).noneMatch(path -> path.startsWith("/shop/"));
 
-        clock.advance(Duration.ofMinutes(1));
+        // a second past the 15 minutes: the database keeps microseconds, and may round the load's time up
+        clock.advance(Duration.ofSeconds(61));
         catalogue.refreshAll();
         assertThat(catalogueLoads()).extracting(Recorded::rawPath).filteredOn(path -> path.startsWith("/shop/")).hasSize(3);
     }

@@ -2963,6 +2963,8 @@ public class Bench {
         static final io.vertx.core.buffer.Buffer OK = io.vertx.core.buffer.Buffer.buffer(
                 "{\"result\":true,\"errors\":{\"error\":false,\"invalidWhatsappNumbers\":[],\"invalidCustomParameters\":[]}}");
         static final Pattern NUMBER = Pattern.compile("\"whatsappNumber\"\\s*:\\s*\"(\\d+)\"");
+        /** getMessageTemplates: bench_offer_r0 .. r99, approved, with the parameters campaignBody gives (name, code). */
+        static final io.vertx.core.buffer.Buffer CATALOGUE = io.vertx.core.buffer.Buffer.buffer(catalogue());
         final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
         final io.vertx.core.http.HttpServer server;
         final Map<Integer, CampaignTracker> runs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -2973,6 +2975,11 @@ public class Bench {
                     .requestHandler(req -> req.body().onComplete(b -> {
                         long now = System.nanoTime();
                         String path = req.path();
+                        if (path.endsWith("/getMessageTemplates")) {
+                            // the account's catalogue, so the campaign's template check runs as it would against WATI
+                            req.response().putHeader("Content-Type", "application/json").end(CATALOGUE);
+                            return;
+                        }
                         if (path.endsWith("/sendTemplateMessages") && b.succeeded()) {
                             String instance = path.length() > 1 && path.indexOf('/', 1) > 0 ? path.substring(1, path.indexOf('/', 1)) : "?";
                             Matcher m = NUMBER.matcher(b.result().toString(StandardCharsets.UTF_8));
@@ -3004,6 +3011,15 @@ public class Bench {
                         req.response().putHeader("Content-Type", "application/json").end(OK);
                     }))
                     .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        static String catalogue() {
+            StringBuilder sb = new StringBuilder("{\"result\":\"success\",\"messageTemplates\":[");
+            for (int run = 0; run < 100; run++) {
+                sb.append(run == 0 ? "" : ",").append("{\"elementName\":\"bench_offer_r").append(run).append("\",\"status\":\"APPROVED\","
+                        + "\"language\":\"en\",\"category\":\"MARKETING\",\"customParams\":[{\"paramName\":\"name\"},{\"paramName\":\"code\"}]}");
+            }
+            return sb.append("],\"link\":{\"pageNumber\":1,\"pageSize\":100,\"total\":100}}").toString();
         }
 
         CampaignTracker track(int run, int recipients) {

@@ -297,4 +297,46 @@ class ScheduledCampaignsTest {
         assertThat(campaigns.toString()).doesNotContain("\"template_name\":\"t\"");
         assertThat(wati.requests()).isEmpty();
     }
+
+    @Test
+    void aScheduledCampaignAndItsDeferredRecipientsSurviveARestart() throws Exception {
+        // its own runtimes on one database file: the first stops before anything is due, the second sends
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("wati-scheduled-restart");
+        MutableClock own = new MutableClock(Instant.parse("2026-11-30T20:00:00Z")); // 22:00 in Johannesburg
+        Map<String, String> properties = Map.of("wati.db.url", "jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0",
+                "wati.accounts.night.endpoint", wati.url() + "/night", "wati.accounts.night.token", "night-token-123456",
+                "wati.accounts.night.quiet-hours", "21:00-08:00", "wati.accounts.night.time-zone", "Africa/Johannesburg",
+                "wati.campaigns.poll-ms", "50");
+        String scheduled;
+        String deferred;
+        try (RunningRuntime first = new RunningRuntime(properties, own)) {
+            RunningRuntime previous = runtime;
+            runtime = first;
+            try {
+                scheduled = post("/api/v1/campaigns", "application/json", campaign("night", "bulk", numbers(4, 27816000000L),
+                        Map.of("send_at", "2026-12-01T07:00:00Z"))).json().get("id").asText();
+                deferred = post("/api/v1/campaigns", "application/json", campaign("night", "single", numbers(3, 27816000100L), Map.of()))
+                        .json().get("id").asText();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> status(deferred).get("deferred").asInt() == 3);
+                assertThat(status(scheduled).get("status").asText()).isEqualTo("scheduled");
+            } finally {
+                runtime = previous;
+            }
+        }
+        assertThat(wati.requests()).isEmpty();
+        own.set(Instant.parse("2026-12-01T06:00:00Z"));
+        try (RunningRuntime second = new RunningRuntime(properties, own)) {
+            RunningRuntime previous = runtime;
+            runtime = second;
+            try {
+                assertThat(awaitStatus(deferred, "finished").get("sent").asInt()).isEqualTo(3);
+                assertThat(status(scheduled).get("status").asText()).isEqualTo("scheduled");
+                own.set(Instant.parse("2026-12-01T07:00:00Z"));
+                assertThat(awaitStatus(scheduled, "finished").get("sent").asInt()).isEqualTo(4);
+            } finally {
+                runtime = previous;
+            }
+        }
+        assertThat(sentTo()).hasSize(7).allSatisfy((number, times) -> assertThat(times).isOne());
+    }
 }

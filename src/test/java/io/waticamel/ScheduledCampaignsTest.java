@@ -42,10 +42,14 @@ class ScheduledCampaignsTest {
     @BeforeAll
     void start() throws Exception {
         wati = new WatiDouble();
-        runtime = new RunningRuntime(Map.of("wati.accounts.shop.endpoint", wati.url() + "/shop", "wati.accounts.shop.token",
-                "shop-token-123456", "wati.accounts.night.endpoint", wati.url() + "/night", "wati.accounts.night.token", "night-token-123456",
-                "wati.accounts.night.quiet-hours", "21:00-08:00", "wati.accounts.night.time-zone", "Africa/Johannesburg",
-                "wati.campaigns.poll-ms", "50"), clock);
+        runtime = new RunningRuntime(Map.ofEntries(Map.entry("wati.accounts.shop.endpoint", wati.url() + "/shop"),
+                Map.entry("wati.accounts.shop.token", "shop-token-123456"), Map.entry("wati.accounts.night.endpoint", wati.url() + "/night"),
+                Map.entry("wati.accounts.night.token", "night-token-123456"), Map.entry("wati.accounts.night.quiet-hours", "21:00-08:00"),
+                Map.entry("wati.accounts.night.time-zone", "Africa/Johannesburg"),
+                Map.entry("wati.accounts.slownight.endpoint", wati.url() + "/slownight"),
+                Map.entry("wati.accounts.slownight.token", "slownight-token-123456"), Map.entry("wati.accounts.slownight.quiet-hours", "21:00-08:00"),
+                Map.entry("wati.accounts.slownight.time-zone", "Africa/Johannesburg"), Map.entry("wati.throttle.accounts.slownight.per-second", "2"),
+                Map.entry("wati.campaigns.poll-ms", "50")), clock);
     }
 
     @AfterAll
@@ -226,6 +230,31 @@ class ScheduledCampaignsTest {
             assertThat(awaitStatus(id, "finished").get("sent").asInt()).isEqualTo(4);
             assertThat(sentTo()).hasSize(4).allSatisfy((number, times) -> assertThat(times).isOne());
         }
+    }
+
+    @Test
+    void quietHoursThatBeginWhileABatchIsBeingSentStopItsNextSends() throws Exception {
+        // 20:59:50 in Johannesburg; the account sends 2 a second, so the batch of 8 takes about 4 s
+        clock.set(Instant.parse("2026-11-30T18:59:50Z"));
+        String id = post("/api/v1/campaigns", "application/json", campaign("slownight", "single", numbers(8, 27817000000L), Map.of()))
+                .json().get("id").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !wati.requests().isEmpty());
+        clock.set(Instant.parse("2026-11-30T19:00:00Z"));
+        long quietFrom = System.nanoTime();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode now = status(id);
+            return now.get("deferred").asInt() > 0 && now.get("deferred").asInt() + now.get("sent").asInt() == 8;
+        });
+        JsonNode waiting = status(id);
+        assertThat(waiting.get("next_send_at").asText()).isEqualTo("2026-12-01T06:00:00Z");
+        int sentBefore = waiting.get("sent").asInt();
+        assertThat(sentBefore).isLessThan(8);
+        // a send already past its check when the hour struck may finish; none starts later
+        assertThat(wati.requests().stream().filter(r -> r.receivedNanos() > quietFrom + 1_000_000_000L)).isEmpty();
+
+        clock.set(Instant.parse("2026-12-01T06:00:00Z"));
+        assertThat(awaitStatus(id, "finished").get("sent").asInt()).isEqualTo(8);
+        assertThat(sentTo()).hasSize(8).allSatisfy((number, times) -> assertThat(times).isOne());
     }
 
     @Test

@@ -68,6 +68,7 @@ public class CampaignSteps {
         private final Campaign campaign;
         private final WatiCredentials credentials;
         private volatile List<Pending> pending;
+        private volatile QuietWindows quiet = QuietWindows.NONE;
         private volatile boolean active = true;
 
         Batch(BatchRef ref, Campaign campaign, WatiCredentials credentials, List<Pending> pending) {
@@ -88,6 +89,12 @@ public class CampaignSteps {
 
         public boolean hasPending() {
             return !pending.isEmpty();
+        }
+
+        /** Whether quiet hours began for the recipient {@code seq} (null: any of the batch's) since the batch was split. */
+        boolean quietAt(Integer seq, Instant now) {
+            return pending.stream().filter(p -> seq == null || p.seq() == seq)
+                    .anyMatch(p -> quiet.sendableAt(p.timeZone(), now).isAfter(now));
         }
     }
 
@@ -376,6 +383,7 @@ public class CampaignSteps {
             return;
         }
         QuietWindows quiet = quietWindows(batch.campaign, batch.credentials);
+        batch.quiet = quiet;
         Instant now = clock.instant();
         List<Pending> due = new ArrayList<>(batch.pending.size());
         Map<Integer, Instant> changes = new LinkedHashMap<>();
@@ -461,12 +469,17 @@ public class CampaignSteps {
     /**
      * In wati-http, after the account's throttle turn and just before WATI is called: a campaign's send goes ahead only
      * while its campaign runs and its claim holds, and its recipients are marked as being sent (a crash from here on
-     * leaves them unknown, never sent twice). A retry of the same call is not checked again.
+     * leaves them unknown, never sent twice). A retry of the same call is not checked again. Quiet hours that began
+     * while the send waited for its turn stop it too: the batch is given back and its next claim defers them.
      */
     public void markSending(Exchange exchange) throws SQLException {
         Send send = exchange.getVariable(SEND, Send.class);
         if (send == null || send.marked) {
             return;
+        }
+        if (send.batch.quietAt(send.seq, clock.instant())) {
+            send.batch.active = false;
+            throw new ActionRejectedException("Campaign " + send.batch.ref.campaignId() + ": quiet hours began, not sent now", 409);
         }
         if (!store.beginSending(send.batch.ref, send.seq)) {
             send.batch.active = false;

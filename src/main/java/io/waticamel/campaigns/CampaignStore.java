@@ -50,9 +50,6 @@ public class CampaignStore {
      */
     public record Pending(int seq, String number, Map<String, String> parameters, String localMessageId, String timeZone,
             Instant deferredUntil) {
-        public Pending(int seq, String number, Map<String, String> parameters, String localMessageId) {
-            this(seq, number, parameters, localMessageId, null, null);
-        }
     }
 
     /** What became of a recipient that was being sent. */

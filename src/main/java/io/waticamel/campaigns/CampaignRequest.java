@@ -23,6 +23,7 @@ import io.waticamel.action.ActionFields;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.action.NumberedParameters;
 import io.waticamel.wati.PhoneNumbers;
+import io.waticamel.wati.QuietHours;
 import io.waticamel.wati.WatiRequests;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -33,7 +34,9 @@ import org.apache.commons.csv.CSVRecord;
  * recipient, each either to be sent or skipped with the reason. Read from a JSON object, or from a
  * CSV body (header {@code whatsappNumber} and the parameter names) with the settings as query
  * parameters. Whatever is wrong with the request as a whole is a 400; whatever is wrong with one
- * recipient skips that recipient only, so one bad row never holds up a campaign.
+ * recipient (an unknown {@code time_zone} too) skips that recipient only, so one bad row never holds
+ * up a campaign. The schedule settings ({@code send_at}, {@code quiet_hours}, {@code time_zone}) are
+ * read by {@link CampaignSchedule}.
  */
 public record CampaignRequest(ActionFields settings, String templateName, String broadcastName, Mode mode, List<Recipient> recipients) {
 
@@ -57,21 +60,27 @@ public record CampaignRequest(ActionFields settings, String templateName, String
         }
     }
 
-    /** A recipient in the caller's order; {@code skipReason} null when it is to be sent. */
-    public record Recipient(int seq, String number, Map<String, String> parameters, String skipReason) {
+    /**
+     * A recipient in the caller's order; {@code timeZone} their own (for quiet hours), null when not given;
+     * {@code skipReason} null when it is to be sent.
+     */
+    public record Recipient(int seq, String number, Map<String, String> parameters, String timeZone, String skipReason) {
         Recipient skipped(String reason) {
-            return new Recipient(seq, number, parameters, reason);
+            return new Recipient(seq, number, parameters, timeZone, reason);
         }
     }
 
     /** The fields a campaign takes besides its recipients (credentials as for an action). */
-    static final List<String> SETTINGS = List.of("account", "api_endpoint", "access_token", "template_name", "broadcast_name", "mode");
+    static final List<String> SETTINGS = List.of("account", "api_endpoint", "access_token", "template_name", "broadcast_name", "mode",
+            "send_at", "quiet_hours", "time_zone");
     static final String NUMBER_COLUMN = "whatsappNumber";
+    /** A recipient's time zone: a JSON recipient field, or a CSV column (not a template parameter). */
+    static final String TIME_ZONE_COLUMN = "time_zone";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
-     * A JSON object {@code {"account", "template_name", "broadcast_name", "mode", "recipients": [{"whatsappNumber",
-     * "parameters": {"name": "value"}}]}}, read as a stream so a large campaign is never one tree in memory.
+     * A JSON object {@code {"account", "template_name", "broadcast_name", "mode", "send_at", "recipients": [{"whatsappNumber",
+     * "time_zone", "parameters": {"name": "value"}}]}}, read as a stream so a large campaign is never one tree in memory.
      */
     public static CampaignRequest fromJson(InputStream body, int maxRecipients) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -123,6 +132,8 @@ public record CampaignRequest(ActionFields settings, String templateName, String
             }
             JsonNode number = item.get(NUMBER_COLUMN);
             String raw = number != null && number.isValueNode() ? number.asText() : null;
+            JsonNode zone = item.get(TIME_ZONE_COLUMN);
+            String timeZone = zone != null && zone.isValueNode() && !zone.isNull() ? zone.asText() : null;
             Map<String, String> parameters = new LinkedHashMap<>();
             String reason = null;
             JsonNode given = item.path("parameters");
@@ -134,13 +145,16 @@ public record CampaignRequest(ActionFields settings, String templateName, String
                     parameters.put(p.getKey(), v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
                 }
             }
-            Recipient recipient = new Recipient(seq, raw, parameters, null);
+            Recipient recipient = new Recipient(seq, raw, parameters, timeZone, null);
             recipients.add(reason == null ? recipient : recipient.skipped(reason));
         }
         return recipients;
     }
 
-    /** A CSV body: the header names the columns ({@value #NUMBER_COLUMN} and the parameters, in the template's order). */
+    /**
+     * A CSV body: the header names the columns ({@value #NUMBER_COLUMN}, optionally {@value #TIME_ZONE_COLUMN}, and the
+     * parameters, in the template's order).
+     */
     public static CampaignRequest fromCsv(Map<String, String> settings, InputStream body, int maxRecipients) throws IOException {
         List<Recipient> recipients = new ArrayList<>();
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -151,23 +165,24 @@ public record CampaignRequest(ActionFields settings, String templateName, String
             List<String> header = csv.getHeaderNames();
             String numberColumn = header.stream().filter(NUMBER_COLUMN::equalsIgnoreCase).findFirst()
                     .orElseThrow(() -> new ActionRejectedException("The CSV header has no " + NUMBER_COLUMN + " column"));
+            String zoneColumn = header.stream().filter(TIME_ZONE_COLUMN::equalsIgnoreCase).findFirst().orElse(null);
             for (CSVRecord row : csv) {
                 int seq = recipients.size() + 1;
                 if (seq > maxRecipients) {
                     throw tooMany(maxRecipients);
                 }
                 if (!row.isConsistent()) {
-                    recipients.add(new Recipient(seq, row.isSet(numberColumn) ? row.get(numberColumn) : null, Map.of(),
+                    recipients.add(new Recipient(seq, row.isSet(numberColumn) ? row.get(numberColumn) : null, Map.of(), null,
                             "Line " + row.getRecordNumber() + " has " + row.size() + " columns, the header " + header.size()));
                     continue;
                 }
                 Map<String, String> parameters = new LinkedHashMap<>();
                 for (String column : header) {
-                    if (!column.equals(numberColumn)) {
+                    if (!column.equals(numberColumn) && !column.equals(zoneColumn)) {
                         parameters.put(column, row.get(column));
                     }
                 }
-                recipients.add(new Recipient(seq, row.get(numberColumn), parameters, null));
+                recipients.add(new Recipient(seq, row.get(numberColumn), parameters, zoneColumn == null ? null : row.get(zoneColumn), null));
             }
         } catch (CharacterCodingException e) {
             throw new ActionRejectedException("The CSV is not UTF-8 text");
@@ -218,7 +233,15 @@ public record CampaignRequest(ActionFields settings, String templateName, String
         } catch (ActionRejectedException e) {
             return r.skipped(e.getMessage());
         }
-        Recipient normalised = new Recipient(r.seq(), number, r.parameters(), null);
+        Recipient normalised = new Recipient(r.seq(), number, r.parameters(), null, null);
+        if (r.timeZone() != null && !r.timeZone().isBlank()) {
+            try {
+                normalised = new Recipient(r.seq(), number, r.parameters(), QuietHours.zone(r.timeZone()).getId(), null);
+            } catch (ActionRejectedException e) {
+                // kept as given, so the recipients list shows what was refused
+                return new Recipient(r.seq(), number, r.parameters(), r.timeZone(), e.getMessage());
+            }
+        }
         if (r.parameters().size() > NumberedParameters.MAX_PAIRS) {
             return normalised.skipped("More than " + NumberedParameters.MAX_PAIRS + " parameters");
         }

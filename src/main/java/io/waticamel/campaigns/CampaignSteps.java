@@ -2,7 +2,9 @@ package io.waticamel.campaigns;
 
 import java.io.InputStream;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,7 @@ import io.waticamel.security.UndecryptableSecretException;
 import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiAnswer;
 import io.waticamel.wati.WatiBulkAnswer;
+import io.waticamel.wati.QuietHours;
 import io.waticamel.wati.WatiCredentials;
 import io.waticamel.wati.WatiRequests;
 import org.apache.camel.Exchange;
@@ -45,8 +48,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The steps of the campaign routes (bean {@code campaigns}): the API (start, watch, pause, resume,
- * cancel), the worker (claim a batch, send it in bulk or one by one, record each outcome), the
- * last check before WATI is called, recovery after a crash, and the campaignFinished event.
+ * cancel), the worker (claim a due batch, hold back the recipients inside their quiet hours, send
+ * the rest in bulk or one by one, record each outcome), the last check before WATI is called,
+ * recovery after a crash, and the campaignFinished event. Time (send_at, quiet hours) is the
+ * runtime's clock (bean watiClock).
  */
 public class CampaignSteps {
 
@@ -62,7 +67,8 @@ public class CampaignSteps {
         private final BatchRef ref;
         private final Campaign campaign;
         private final WatiCredentials credentials;
-        private final List<Pending> pending;
+        private volatile List<Pending> pending;
+        private volatile QuietWindows quiet = QuietWindows.NONE;
         private volatile boolean active = true;
 
         Batch(BatchRef ref, Campaign campaign, WatiCredentials credentials, List<Pending> pending) {
@@ -83,6 +89,12 @@ public class CampaignSteps {
 
         public boolean hasPending() {
             return !pending.isEmpty();
+        }
+
+        /** Whether quiet hours began for the recipient {@code seq} (null: any of the batch's) since the batch was split. */
+        boolean quietAt(Integer seq, Instant now) {
+            return pending.stream().filter(p -> seq == null || p.seq() == seq)
+                    .anyMatch(p -> quiet.sendableAt(p.timeZone(), now).isAfter(now));
         }
     }
 
@@ -110,11 +122,13 @@ public class CampaignSteps {
     private final int bulkSize;
     private final int singleBatchSize;
     private final int workers;
+    private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
     private final java.util.concurrent.atomic.AtomicBoolean recovered = new java.util.concurrent.atomic.AtomicBoolean();
 
     public CampaignSteps(CampaignStore store, WatiAccounts accounts, WatiRequests requests, OptOuts optOuts, MessageLog messageLog,
-            EventStore events, SecretBox secrets, RecordOwners owners, int maxRecipients, int bulkSize, int singleBatchSize, int workers) {
+            EventStore events, SecretBox secrets, RecordOwners owners, int maxRecipients, int bulkSize, int singleBatchSize, int workers,
+            Clock clock) {
         this.store = store;
         this.accounts = accounts;
         this.requests = requests;
@@ -127,19 +141,22 @@ public class CampaignSteps {
         this.bulkSize = Math.max(1, Math.min(WatiRequests.MAX_RECEIVERS, bulkSize));
         this.singleBatchSize = Math.max(1, singleBatchSize);
         this.workers = Math.max(1, workers);
+        this.clock = clock;
     }
 
     // ---- the API ----
 
     /**
      * POST /api/v1/campaigns: a JSON object, or a CSV body (Content-Type text/csv) with the settings as query
-     * parameters. Everything is stored before the 202; invalid and opted-out recipients are stored as skipped.
+     * parameters. Everything is stored before the 202; invalid and opted-out recipients are stored as skipped. With
+     * {@code send_at} nothing is sent before that time (the campaign shows as scheduled).
      */
     public void start(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(Locale.ROOT);
         CampaignRequest request;
         WatiCredentials credentials;
+        CampaignSchedule schedule;
         try (InputStream body = in.getBody(InputStream.class)) {
             if (ActionApi.parsedAsForm(contentType)) {
                 // the HTTP server would have parsed the JSON as a form (curl -d without a Content-Type): say what to send
@@ -165,6 +182,7 @@ public class CampaignSteps {
                 throw new ActionRejectedException("Send the campaign as application/json, or its recipients as text/csv", 415);
             }
             credentials = accounts.resolve(request.settings());
+            schedule = CampaignSchedule.of(request.settings(), clock.instant());
         } catch (ActionRejectedException e) {
             JsonAnswer.send(exchange, e.httpStatus(), Map.of("error", e.getMessage()));
             return;
@@ -182,21 +200,25 @@ public class CampaignSteps {
             request = new CampaignRequest(request.settings(), request.templateName(), request.broadcastName(), request.mode(), recipients);
             skipped = (int) recipients.stream().filter(r -> r.skipReason() != null).count();
             String token = credentials.account() == null ? credentials.token() : null;
-            id = store.create(caller, credentials, token == null ? null : secrets.encrypt(token), request,
+            id = store.create(caller, credentials, token == null ? null : secrets.encrypt(token), request, schedule,
                     request.mode() == Mode.BULK ? bulkSize : singleBatchSize);
         } catch (SQLException e) {
             LOG.warn("Campaign not stored: {}", e.toString());
             JsonAnswer.send(exchange, 503, Map.of("error", "The campaign could not be stored (database unavailable): try again later"));
             return;
         }
-        LOG.info("Campaign {} of {} accepted: {} recipients ({} skipped), template {}, {} mode, account {}", id, caller,
-                request.recipients().size(), skipped, request.templateName(), request.mode().label(), credentials.label());
+        LOG.info("Campaign {} of {} accepted: {} recipients ({} skipped), template {}, {} mode, account {}{}", id, caller,
+                request.recipients().size(), skipped, request.templateName(), request.mode().label(), credentials.label(),
+                schedule.sendAt() == null ? "" : ", send at " + schedule.sendAt());
         // nothing to send (every recipient skipped): finished now, with its event
         finished(id);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", id);
         answer.put("total", request.recipients().size());
         answer.put("skipped", skipped);
+        if (schedule.sendAt() != null) {
+            answer.put("send_at", schedule.sendAt().toString());
+        }
         answer.put("status_url", "/api/v1/campaigns/" + id);
         JsonAnswer.send(exchange, 202, answer);
         in.setHeader("Location", "/api/v1/campaigns/" + id);
@@ -230,8 +252,8 @@ public class CampaignSteps {
         }
         String status = exchange.getMessage().getHeader("status", String.class);
         status = status == null || status.isBlank() ? null : status.strip().toLowerCase(Locale.ROOT);
-        if (status != null && !List.of("pending", "sent", "failed", "skipped", "unknown").contains(status)) {
-            JsonAnswer.send(exchange, 400, Map.of("error", "status is one of pending, sent, failed, skipped, unknown"));
+        if (status != null && !List.of("pending", "deferred", "sent", "failed", "skipped", "unknown").contains(status)) {
+            JsonAnswer.send(exchange, 400, Map.of("error", "status is one of pending, deferred, sent, failed, skipped, unknown"));
             return;
         }
         int[] paging = paging(exchange);
@@ -271,7 +293,8 @@ public class CampaignSteps {
             return;
         }
         if (!store.changeStatus(id, from, to)) {
-            JsonAnswer.send(exchange, 409, Map.of("error", "The campaign is " + store.campaign(id).status() + ": it cannot be made " + to));
+            JsonAnswer.send(exchange, 409, Map.of("error", "The campaign is " + store.summary(id, null).get("status") + ": it cannot be made "
+                    + to));
             return;
         }
         LOG.info("Campaign {} {} by {}", id, to, owners.caller(exchange));
@@ -320,7 +343,7 @@ public class CampaignSteps {
 
     // ---- the worker ----
 
-    /** campaign-worker: up to one batch per worker thread, claimed for this instance. */
+    /** campaign-worker: up to one due batch per worker thread, claimed for this instance. */
     public List<BatchRef> claim() throws SQLException {
         return store.claim(workers);
     }
@@ -347,6 +370,53 @@ public class CampaignSteps {
         Batch batch = new Batch(ref, campaign, credentials, pending);
         exchange.setVariable(BATCH, batch);
         exchange.getMessage().setBody(pending);
+    }
+
+    /**
+     * campaign-batch, after load: the recipients inside quiet hours (the account's and the campaign's, in each
+     * recipient's time zone, at this moment by the runtime's clock) are not sent now: they wait, deferred, until the
+     * window ends, and the batch is claimed again then. The body and the batch keep only the recipients due now.
+     */
+    public void waitOutQuietHours(Exchange exchange) throws SQLException {
+        Batch batch = exchange.getVariable(BATCH, Batch.class);
+        if (batch.pending.isEmpty()) {
+            return;
+        }
+        QuietWindows quiet = quietWindows(batch.campaign, batch.credentials);
+        batch.quiet = quiet;
+        Instant now = clock.instant();
+        List<Pending> due = new ArrayList<>(batch.pending.size());
+        Map<Integer, Instant> changes = new LinkedHashMap<>();
+        Instant first = null;
+        for (Pending p : batch.pending) {
+            Instant at = quiet.sendableAt(p.timeZone(), now);
+            if (at.isAfter(now)) {
+                if (!at.equals(p.deferredUntil())) {
+                    changes.put(p.seq(), at);
+                }
+                first = first == null || at.isBefore(first) ? at : first;
+            } else {
+                if (p.deferredUntil() != null) {
+                    changes.put(p.seq(), null);
+                }
+                due.add(p);
+            }
+        }
+        store.defer(batch.ref, changes);
+        if (due.size() < batch.pending.size()) {
+            LOG.info("Campaign {} batch {}: {} recipient(s) inside quiet hours wait, the first until {}; {} sent now", batch.ref.campaignId(),
+                    batch.ref.batchNo(), batch.pending.size() - due.size(), first, due.size());
+        }
+        batch.pending = due;
+        exchange.getMessage().setBody(due);
+    }
+
+    /** The account's quiet hours (read now, from its configuration) and the campaign's own. */
+    private QuietWindows quietWindows(Campaign campaign, WatiCredentials credentials) {
+        QuietHours account = accounts.quietHours(credentials);
+        QuietHours own = campaign.quietHours() == null ? null : QuietHours.parse(campaign.quietHours(), campaign.timeZone());
+        ZoneId zone = campaign.timeZone() == null ? null : QuietHours.zone(campaign.timeZone());
+        return account == null && own == null ? QuietWindows.NONE : new QuietWindows(account, own, zone);
     }
 
     /** A recipient who opted out since the campaign was stored is skipped now, not sent (a bulk call has no per-receiver check). */
@@ -399,12 +469,17 @@ public class CampaignSteps {
     /**
      * In wati-http, after the account's throttle turn and just before WATI is called: a campaign's send goes ahead only
      * while its campaign runs and its claim holds, and its recipients are marked as being sent (a crash from here on
-     * leaves them unknown, never sent twice). A retry of the same call is not checked again.
+     * leaves them unknown, never sent twice). A retry of the same call is not checked again. Quiet hours that began
+     * while the send waited for its turn stop it too: the batch is given back and its next claim defers them.
      */
     public void markSending(Exchange exchange) throws SQLException {
         Send send = exchange.getVariable(SEND, Send.class);
         if (send == null || send.marked) {
             return;
+        }
+        if (send.batch.quietAt(send.seq, clock.instant())) {
+            send.batch.active = false;
+            throw new ActionRejectedException("Campaign " + send.batch.ref.campaignId() + ": quiet hours began, not sent now", 409);
         }
         if (!store.beginSending(send.batch.ref, send.seq)) {
             send.batch.active = false;

@@ -1,5 +1,6 @@
 package io.waticamel.config;
 
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -25,7 +26,7 @@ import org.apache.camel.PropertyInject;
 /**
  * Template campaigns: the bean {@code campaigns} and its worker threads. The database, the secret
  * box (DeadLetters'), the message log, opt-outs and the event store come from the configurations
- * before this one.
+ * before this one; the clock that send_at and quiet hours are judged by is the runtime's (watiClock).
  */
 public class CampaignsConfiguration implements CamelConfiguration {
 
@@ -41,6 +42,8 @@ public class CampaignsConfiguration implements CamelConfiguration {
     private OptOuts optOuts;
     @BeanInject("watiEventStore")
     private EventStore events;
+    @BeanInject("watiClock")
+    private Clock clock;
     @PropertyInject("wati.instance-id")
     private String instanceId;
     @PropertyInject("wati.campaigns.lease")
@@ -50,9 +53,9 @@ public class CampaignsConfiguration implements CamelConfiguration {
     public CampaignSteps campaigns(CamelContext context, UrlGuard urlGuard, @PropertyInject("wati.campaigns.max-recipients") int maxRecipients,
             @PropertyInject("wati.campaigns.bulk-size") int bulkSize, @PropertyInject("wati.campaigns.single-batch-size") int singleBatchSize,
             @PropertyInject("wati.campaigns.workers") int workers) {
-        CampaignStore store = new CampaignStore(db, instanceId, Idempotency.duration(lease));
+        CampaignStore store = new CampaignStore(db, instanceId, Idempotency.duration(lease), clock);
         return new CampaignSteps(store, new WatiAccounts(ActionPipelineConfiguration.configuration(context), urlGuard), new WatiRequests(),
-                optOuts, messageLog, events, deadLetters.secrets(), recordOwners, maxRecipients, bulkSize, singleBatchSize, workers);
+                optOuts, messageLog, events, deadLetters.secrets(), recordOwners, maxRecipients, bulkSize, singleBatchSize, workers, clock);
     }
 
     /** The threads that send campaign batches (each waits for its account's turn like any call). */

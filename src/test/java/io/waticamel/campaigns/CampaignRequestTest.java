@@ -73,4 +73,30 @@ class CampaignRequestTest {
         assertThatThrownBy(() -> CampaignRequest.fromCsv(Map.of("template_name", "t"), new ByteArrayInputStream(new byte[] {'w', 'h', 'a', 't',
                 's', 'a', 'p', 'p', 'N', 'u', 'm', 'b', 'e', 'r', '\n', (byte) 0xff, '\n'}), 10)).hasMessage("The CSV is not UTF-8 text");
     }
+
+    @Test
+    void aRecipientsTimeZoneIsKeptCheckedAndNeverATemplateParameter() throws Exception {
+        CampaignRequest request = json("{\"template_name\":\"t\",\"recipients\":[{\"whatsappNumber\":\"27821234567\",\"time_zone\":\" Asia/Tokyo \"},"
+                + "{\"whatsappNumber\":\"27821234568\",\"time_zone\":\"Mars/Olympus\"},{\"whatsappNumber\":\"27821234569\",\"time_zone\":\"\"},"
+                + "{\"whatsappNumber\":\"27821234560\",\"time_zone\":\"+05:30\"}]}", 10);
+        assertThat(request.recipients()).extracting(Recipient::timeZone).containsExactly("Asia/Tokyo", "Mars/Olympus", null, "+05:30");
+        assertThat(request.recipients().get(1).skipReason()).startsWith("Unknown time zone 'Mars/Olympus'");
+        assertThat(request.recipients()).extracting(Recipient::skipReason).containsExactly(null, request.recipients().get(1).skipReason(), null, null);
+
+        CampaignRequest fromCsv = csv("whatsappNumber,Time_Zone,name\n27821234567,America/New_York,Ann\n27821234568,,Bob\n27821234569,Nowhere,Cy\n");
+        assertThat(fromCsv.recipients()).extracting(Recipient::timeZone).containsExactly("America/New_York", null, "Nowhere");
+        assertThat(fromCsv.recipients()).allSatisfy(r -> assertThat(r.parameters()).containsOnlyKeys("name"));
+        assertThat(fromCsv.recipients().get(2).skipReason()).startsWith("Unknown time zone 'Nowhere'");
+    }
+
+    @Test
+    void theScheduleSettingsAreTakenFromJsonAndCsv() throws Exception {
+        CampaignRequest request = json("{\"template_name\":\"t\",\"send_at\":\"2026-12-01T09:00:00+02:00\",\"quiet_hours\":\"21:00-08:00\","
+                + "\"time_zone\":\"Africa/Johannesburg\",\"recipients\":[{\"whatsappNumber\":\"27821234567\"}]}", 10);
+        assertThat(request.settings()).containsEntry("send_at", "2026-12-01T09:00:00+02:00").containsEntry("quiet_hours", "21:00-08:00")
+                .containsEntry("time_zone", "Africa/Johannesburg");
+        CampaignRequest fromCsv = CampaignRequest.fromCsv(Map.of("template_name", "t", "send_at", "2026-12-01T07:00:00Z"),
+                new ByteArrayInputStream("whatsappNumber\n27821234567\n".getBytes(StandardCharsets.UTF_8)), 10);
+        assertThat(fromCsv.settings()).containsEntry("send_at", "2026-12-01T07:00:00Z");
+    }
 }

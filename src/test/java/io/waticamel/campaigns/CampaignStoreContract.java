@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import javax.sql.DataSource;
 import io.waticamel.campaigns.CampaignStore.BatchRef;
 import io.waticamel.campaigns.CampaignStore.Outcome;
 import io.waticamel.campaigns.CampaignStore.Pending;
+import io.waticamel.testing.MutableClock;
 import io.waticamel.wati.WatiCredentials;
 import org.awaitility.Awaitility;
 import org.flywaydb.core.Flyway;
@@ -34,13 +36,15 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The campaign tables on a real database, as two instances share it: a batch is claimed by one
  * worker only, a paused campaign sends nothing more, a stopped worker's sends become unknown and its
- * unsent recipients are sent by another, and a campaign finishes exactly once.
+ * unsent recipients are sent by another, and a campaign finishes exactly once. Due times (send_at,
+ * quiet hours) follow a clock the test moves; both instances share it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CampaignStoreContract {
 
     static final WatiCredentials SHOP = new WatiCredentials("shop", URI.create("http://127.0.0.1:9/shop"), "token-1");
     DataSource db;
+    final MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     CampaignStore first;
     CampaignStore second;
 
@@ -50,11 +54,15 @@ abstract class CampaignStoreContract {
     void migrate() throws Exception {
         db = dataSource();
         Flyway.configure().dataSource(db).load().migrate();
-        first = new CampaignStore(db, "instance-a", Duration.ofMinutes(5));
-        second = new CampaignStore(db, "instance-b", Duration.ofMinutes(5));
+        first = new CampaignStore(db, "instance-a", Duration.ofMinutes(5), clock);
+        second = new CampaignStore(db, "instance-b", Duration.ofMinutes(5), clock);
     }
 
     String campaign(int recipients, int batchSize) throws Exception {
+        return campaign(recipients, batchSize, null);
+    }
+
+    String campaign(int recipients, int batchSize, Instant sendAt) throws Exception {
         StringBuilder json = new StringBuilder("{\"account\":\"shop\",\"template_name\":\"t\",\"recipients\":[");
         for (int i = 0; i < recipients; i++) {
             json.append(i == 0 ? "" : ",").append("{\"whatsappNumber\":\"").append(27_900_000_000L + i).append("\",\"parameters\":{\"n\":\"")
@@ -62,7 +70,7 @@ abstract class CampaignStoreContract {
         }
         CampaignRequest request = CampaignRequest.fromJson(new ByteArrayInputStream(json.append("]}").toString().getBytes(StandardCharsets.UTF_8)),
                 100_000);
-        return first.create("caller-1", SHOP, null, request, batchSize);
+        return first.create("caller-1", SHOP, null, request, new CampaignSchedule(sendAt, null, null), batchSize);
     }
 
     /** Claims until nothing is left for this campaign, releasing nothing (as workers busy with them would). */
@@ -194,7 +202,7 @@ abstract class CampaignStoreContract {
         assertThat(first.recover(true)).isEmpty();
         assertThat(first.beginSending(other, null)).isTrue();
         // instance-a restarted: its earlier life's claims are taken back, what was being sent is unknown
-        CampaignStore restarted = new CampaignStore(db, "instance-a", Duration.ofMinutes(5));
+        CampaignStore restarted = new CampaignStore(db, "instance-a", Duration.ofMinutes(5), clock);
         assertThat(restarted.recover(true)).containsExactlyInAnyOrder(id, id);
         assertThat(restarted.summary(id, null)).containsEntry("unknown", 20).containsEntry("pending", 0);
         assertThat(first.beginSending(other, null)).isFalse();
@@ -247,5 +255,90 @@ abstract class CampaignStoreContract {
         pool.shutdown();
         Map<String, Object> summary = first.summary(id, null);
         assertThat(summary).containsEntry("sent", sent.size()).containsEntry("skipped", 400 - sent.size()).containsEntry("pending", 0);
+    }
+
+    @Test
+    void aScheduledCampaignIsNotClaimedBeforeItsSendAt() throws Exception {
+        Instant sendAt = clock.instant().plus(Duration.ofHours(1));
+        String id = campaign(20, 10, sendAt);
+        assertThat(first.claim(50)).noneMatch(b -> b.campaignId().equals(id));
+        assertThat(first.summary(id, null)).containsEntry("status", "scheduled").containsEntry("send_at", sendAt.toString())
+                .containsEntry("next_send_at", sendAt.toString()).containsEntry("pending", 20);
+        assertThat(first.list("caller-1", 0, 1000)).filteredOn(c -> id.equals(c.get("id"))).singleElement()
+                .satisfies(c -> assertThat(c).containsEntry("status", "scheduled"));
+        // paused and resumed before it is due: still scheduled, still not claimed
+        assertThat(first.changeStatus(id, List.of("running"), "paused")).isTrue();
+        assertThat(first.summary(id, null)).containsEntry("status", "paused").containsEntry("send_at", sendAt.toString());
+        assertThat(second.changeStatus(id, List.of("paused"), "running")).isTrue();
+        clock.advance(Duration.ofMinutes(59));
+        assertThat(second.claim(50)).noneMatch(b -> b.campaignId().equals(id));
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(first.summary(id, null)).containsEntry("status", "running").containsEntry("next_send_at", null);
+        List<BatchRef> batches = claimAll(second, id);
+        assertThat(batches).hasSize(2);
+        for (BatchRef b : batches) {
+            sendAll(second, b);
+        }
+        assertThat(second.finishIfDone(id)).isTrue();
+        assertThat(first.summary(id, null)).containsEntry("status", "finished").containsEntry("sent", 20);
+    }
+
+    @Test
+    void deferredRecipientsStayOutOfTheBulkCallAndTheirBatchIsDueAtTheEarliestWindowEnd() throws Exception {
+        String id = campaign(4, 10);
+        BatchRef batch = claimAll(first, id).get(0);
+        List<Pending> pending = first.pending(batch);
+        Instant now = clock.instant();
+        Instant soon = now.plus(Duration.ofHours(2));
+        Instant later = now.plus(Duration.ofHours(5));
+        first.defer(batch, Map.of(pending.get(2).seq(), later, pending.get(3).seq(), soon));
+        // the bulk call takes the two due ones; a crash now would leave only those unknown
+        assertThat(first.beginSending(batch, null)).isTrue();
+        first.outcomes(batch, List.of(), new Outcome(0, CampaignStore.SENT, null));
+        first.release(batch);
+        assertThat(first.finishIfDone(id)).isFalse();
+        assertThat(first.summary(id, null)).containsEntry("status", "running").containsEntry("sent", 2).containsEntry("pending", 2)
+                .containsEntry("deferred", 2).containsEntry("next_send_at", soon.toString());
+        assertThat(first.recipients(id, "deferred", 0, 10)).extracting(r -> r.get("deferred_until")).containsExactly(later.toString(),
+                soon.toString());
+        assertThat(first.recipients(id, "pending", 0, 10)).hasSize(2).allSatisfy(r -> assertThat(r).containsEntry("status", "pending"));
+
+        // not claimed (no worker spins on it) until the first window ends
+        clock.advance(Duration.ofHours(2).minusSeconds(1));
+        assertThat(second.claim(50)).noneMatch(b -> b.campaignId().equals(id));
+        clock.advance(Duration.ofSeconds(1));
+        BatchRef again = claimAll(second, id).get(0);
+        List<Pending> waiting = second.pending(again);
+        assertThat(waiting).extracting(Pending::deferredUntil).containsExactly(later, soon);
+        // the worker finds seq 4 due now, seq 3 still inside its window
+        second.defer(again, java.util.Collections.singletonMap(waiting.get(1).seq(), (Instant) null));
+        assertThat(second.beginSending(again, waiting.get(1).seq())).isTrue();
+        second.outcomes(again, List.of(new Outcome(waiting.get(1).seq(), CampaignStore.SENT, null)), null);
+        second.release(again);
+        assertThat(second.summary(id, null)).containsEntry("sent", 3).containsEntry("deferred", 1).containsEntry("next_send_at", later.toString());
+
+        clock.advance(Duration.ofHours(3));
+        BatchRef last = claimAll(first, id).get(0);
+        first.defer(last, java.util.Collections.singletonMap(waiting.get(0).seq(), (Instant) null));
+        sendAll(first, last);
+        assertThat(first.finishIfDone(id)).isTrue();
+        assertThat(first.summary(id, null)).containsEntry("sent", 4).containsEntry("pending", 0).containsEntry("deferred", 0);
+    }
+
+    @Test
+    void aCrashDuringABulkCallLeavesItsDeferredRecipientsPendingAndCancelSkipsThem() throws Exception {
+        String id = campaign(3, 10);
+        BatchRef batch = claimAll(first, id).get(0);
+        List<Pending> pending = first.pending(batch);
+        first.defer(batch, Map.of(pending.get(2).seq(), clock.instant().plus(Duration.ofHours(1))));
+        assertThat(first.beginSending(batch, null)).isTrue();
+        CampaignStore restarted = new CampaignStore(db, "instance-a", Duration.ofMinutes(5), clock);
+        assertThat(restarted.recover(true)).contains(id);
+        assertThat(restarted.summary(id, null)).containsEntry("unknown", 2).containsEntry("pending", 1).containsEntry("deferred", 1);
+
+        assertThat(second.changeStatus(id, List.of("running", "paused"), "cancelled")).isTrue();
+        assertThat(second.summary(id, null)).containsEntry("status", "cancelled").containsEntry("skipped", 1).containsEntry("pending", 0)
+                .containsEntry("deferred", 0);
     }
 }

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -271,9 +270,40 @@ class TemplateChecksTest {
         assertThat(sends()).isEmpty();
     }
 
-    List<String> names(JsonNode list) {
-        List<String> names = new ArrayList<>();
-        list.forEach(t -> names.add(t.get("name").asText()));
-        return names;
+    RunningRuntime.Response campaign(String contentType, String query, String body) throws Exception {
+        return runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/campaigns" + query))).header("X-API-Key", RunningRuntime.API_KEY)
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
+    void aCampaignIsCheckedBeforeAnythingIsStored() throws Exception {
+        String unknown = "{\"account\":\"shop\",\"template_name\":\"order_updates\",\"recipients\":[{\"whatsappNumber\":\"27820000001\","
+                + "\"parameters\":{\"customer_name\":\"Ann\",\"order_number\":\"A-1\"}}]}";
+        RunningRuntime.Response refused = campaign("application/json", "", unknown);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).startsWith("Template 'order_updates' is not in the template catalogue of shop");
+
+        String secondMisnamed = "{\"account\":\"shop\",\"template_name\":\"order_update\",\"recipients\":["
+                + "{\"whatsappNumber\":\"27820000001\",\"parameters\":{\"customer_name\":\"Ann\",\"order_number\":\"A-1\"}},"
+                + "{\"whatsappNumber\":\"27820000002\",\"parameters\":{\"customer_name\":\"Bob\",\"order\":\"A-2\"}}]}";
+        refused = campaign("application/json", "", secondMisnamed);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).isEqualTo("Recipient 2: Template 'order_update' expects the parameters "
+                + "[customer_name, order_number]: missing 'order_number'; unexpected 'order'");
+
+        refused = campaign("text/csv", "?account=shop&template_name=spring_sale", "whatsappNumber,name\n27820000001,Ann\n");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).startsWith("Template 'spring_sale' is not approved");
+
+        refused = campaign("text/csv", "?account=shop&template_name=order_update", "whatsappNumber,Customer_Name,order_number\n27820000001,Ann,A-1\n");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).startsWith("Recipient 1: Template 'order_update' expects the parameters")
+                .endsWith("(names are case-sensitive: 'Customer_Name' should be 'customer_name')");
+        assertThat(call("GET", "/api/v1/campaigns").json().get("campaigns")).isEmpty();
+        assertThat(wati.requests()).noneMatch(r -> r.rawPath().contains("sendTemplateMessage"));
+
+        RunningRuntime.Response accepted = campaign("text/csv", "?account=shop&template_name=order_update",
+                "whatsappNumber,customer_name,order_number\n27820000001,Ann,A-1\n");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
     }
 }

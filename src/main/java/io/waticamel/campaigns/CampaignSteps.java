@@ -35,6 +35,7 @@ import io.waticamel.security.ApiKeyAuthentication;
 import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretBox;
 import io.waticamel.security.UndecryptableSecretException;
+import io.waticamel.templates.TemplateCatalogue;
 import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiAnswer;
 import io.waticamel.wati.WatiBulkAnswer;
@@ -123,13 +124,15 @@ public class CampaignSteps {
     private final int singleBatchSize;
     private final int workers;
     private final Clock clock;
+    private final TemplateCatalogue templates;
     private final ObjectMapper mapper = new ObjectMapper();
     private final java.util.concurrent.atomic.AtomicBoolean recovered = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public CampaignSteps(CampaignStore store, WatiAccounts accounts, WatiRequests requests, OptOuts optOuts, MessageLog messageLog,
-            EventStore events, SecretBox secrets, RecordOwners owners, int maxRecipients, int bulkSize, int singleBatchSize, int workers,
-            Clock clock) {
+    public CampaignSteps(CampaignStore store, WatiAccounts accounts, WatiRequests requests, OptOuts optOuts, TemplateCatalogue templates,
+            MessageLog messageLog, EventStore events, SecretBox secrets, RecordOwners owners, int maxRecipients, int bulkSize,
+            int singleBatchSize, int workers, Clock clock) {
         this.store = store;
+        this.templates = templates;
         this.accounts = accounts;
         this.requests = requests;
         this.optOuts = optOuts;
@@ -183,6 +186,7 @@ public class CampaignSteps {
             }
             credentials = accounts.resolve(request.settings());
             schedule = CampaignSchedule.of(request.settings(), clock.instant());
+            checkTemplate(credentials, request);
         } catch (ActionRejectedException e) {
             JsonAnswer.send(exchange, e.httpStatus(), Map.of("error", e.getMessage()));
             return;
@@ -222,6 +226,31 @@ public class CampaignSteps {
         answer.put("status_url", "/api/v1/campaigns/" + id);
         JsonAnswer.send(exchange, 202, answer);
         in.setHeader("Location", "/api/v1/campaigns/" + id);
+    }
+
+    /**
+     * What WATI would refuse for every recipient, refused before anything is stored (400): a template not in the
+     * account's catalogue or not approved, or recipients whose parameter names are not the template's (the first such
+     * recipient named; in a CSV all share the header's names).
+     */
+    private void checkTemplate(WatiCredentials credentials, CampaignRequest request) {
+        TemplateCatalogue.Verdict verdict = templates.verdict(credentials, request.templateName());
+        if (verdict.refusal() != null) {
+            throw new ActionRejectedException(verdict.refusal());
+        }
+        // each different set of names once (a CSV has one), named by its first recipient
+        Map<List<String>, Integer> firstWith = new LinkedHashMap<>();
+        for (Recipient r : request.recipients()) {
+            if (r.skipReason() == null) {
+                firstWith.putIfAbsent(List.copyOf(r.parameters().keySet()), r.seq());
+            }
+        }
+        firstWith.forEach((names, seq) -> {
+            String mismatch = verdict.mismatch(names);
+            if (mismatch != null) {
+                throw new ActionRejectedException("Recipient " + seq + ": " + mismatch);
+            }
+        });
     }
 
     /** GET /api/v1/campaigns/{id}: status, totals, rate, times; another caller's campaign is not found. */

@@ -15,6 +15,7 @@ import io.waticamel.files.UrlGuard;
 import io.waticamel.reliability.DeadLetters;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.security.RecordOwners;
+import io.waticamel.templates.TemplateCatalogue;
 import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiRequests;
 import org.apache.camel.BeanInject;
@@ -40,6 +41,8 @@ public class CampaignsConfiguration implements CamelConfiguration {
     private MessageLog messageLog;
     @BeanInject("optOuts")
     private OptOuts optOuts;
+    @BeanInject("templates")
+    private TemplateCatalogue templates;
     @BeanInject("watiEventStore")
     private EventStore events;
     @BeanInject("watiClock")
@@ -55,7 +58,7 @@ public class CampaignsConfiguration implements CamelConfiguration {
             @PropertyInject("wati.campaigns.workers") int workers) {
         CampaignStore store = new CampaignStore(db, instanceId, Idempotency.duration(lease), clock);
         return new CampaignSteps(store, new WatiAccounts(ActionPipelineConfiguration.configuration(context), urlGuard), new WatiRequests(),
-                optOuts, messageLog, events, deadLetters.secrets(), recordOwners, maxRecipients, bulkSize, singleBatchSize, workers, clock);
+                optOuts, templates, messageLog, events, deadLetters.secrets(), recordOwners, maxRecipients, bulkSize, singleBatchSize, workers, clock);
     }
 
     /** The threads that send campaign batches (each waits for its account's turn like any call). */

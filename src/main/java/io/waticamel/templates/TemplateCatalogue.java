@@ -157,20 +157,38 @@ public class TemplateCatalogue {
             return;
         }
         List<String> given = NumberedParameters.collect(action.fields(), false).stream().map(NumberedParameters.Parameter::name).toList();
-        String refusal = refusal(action.credentials(), template.strip(), List.of(given));
+        Verdict verdict = verdict(action.credentials(), template.strip());
+        String refusal = verdict.refusal() != null ? verdict.refusal() : verdict.mismatch(given);
         if (refusal != null) {
             throw new ActionRejectedException(refusal);
         }
     }
 
     /**
-     * Why the template cannot be sent with these parameter names (one list per recipient: the first that does not
-     * fit is named by its position from 1, when there are several), or null when it can, or when the catalogue could
-     * not be loaded (logged).
+     * What the catalogue says of a template: why it cannot be sent at all ({@code refusal}), else the approved
+     * versions a send's parameter names must fit. Nothing to check (no refusal, no versions) when validation is off or
+     * the catalogue could not be loaded (logged).
      */
-    public String refusal(WatiCredentials credentials, String template, List<List<String>> givenNames) {
+    public record Verdict(String template, String refusal, List<Template> approved) {
+
+        /** Why these parameter names do not fit the template, or null when they fit one approved version (or nothing is known). */
+        public String mismatch(List<String> given) {
+            String mismatch = null;
+            for (Template t : approved) {
+                mismatch = ParameterCheck.mismatch(t.parameters(), given);
+                if (mismatch == null) {
+                    return null;
+                }
+            }
+            return mismatch == null ? null : "Template '" + template + "' expects the parameters " + (approved.get(0).parameters().isEmpty()
+                    ? "none" : "[" + String.join(", ", approved.get(0).parameters()) + "]") + ": " + mismatch;
+        }
+    }
+
+    /** The template's {@link Verdict} from the credentials' catalogue (loaded first when stale or when it lacks the name). */
+    public Verdict verdict(WatiCredentials credentials, String template) {
         if (!validate) {
-            return null;
+            return new Verdict(template, null, List.of());
         }
         Entry entry = entry(credentials);
         Catalogue catalogue = current(credentials, entry);
@@ -182,33 +200,18 @@ public class TemplateCatalogue {
         }
         if (catalogue == null) {
             LOG.debug("Template '{}' for {} sent unchecked: the catalogue could not be loaded ({})", template, credentials.label(), entry.error);
-            return null;
+            return new Verdict(template, null, List.of());
         }
         if (found == null) {
-            return unknown(credentials, template, catalogue);
+            return new Verdict(template, unknown(credentials, template, catalogue), List.of());
         }
         List<Template> approved = found.stream().filter(Template::approved).toList();
         if (approved.isEmpty()) {
-            return "Template '" + template + "' is not approved: its status is " + found.stream()
+            return new Verdict(template, "Template '" + template + "' is not approved: its status is " + found.stream()
                     .map(t -> t.status() + ("-".equals(t.language()) ? "" : " (" + t.language() + ")")).collect(Collectors.joining(", "))
-                    + "; WATI sends only approved templates";
+                    + "; WATI sends only approved templates", List.of());
         }
-        for (int i = 0; i < givenNames.size(); i++) {
-            List<String> given = givenNames.get(i);
-            String mismatch = null;
-            for (Template t : approved) {
-                mismatch = ParameterCheck.mismatch(t.parameters(), given);
-                if (mismatch == null) {
-                    break;
-                }
-            }
-            if (mismatch != null) {
-                Template first = approved.get(0);
-                return (givenNames.size() > 1 ? "Recipient " + (i + 1) + ": t" : "T") + "emplate '" + template + "' expects the parameters "
-                        + (first.parameters().isEmpty() ? "none" : "[" + String.join(", ", first.parameters()) + "]") + ": " + mismatch;
-            }
-        }
-        return null;
+        return new Verdict(template, null, approved);
     }
 
     private String unknown(WatiCredentials credentials, String template, Catalogue catalogue) {

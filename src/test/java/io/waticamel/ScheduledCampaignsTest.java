@@ -306,10 +306,10 @@ class ScheduledCampaignsTest {
         clock.set(Instant.parse("2026-11-30T10:00:00Z"));
         String recipients = "\"recipients\":[{\"whatsappNumber\":\"27815000001\"}]}";
         Map<String, String> refused = Map.of(
-                "{\"account\":\"shop\",\"template_name\":\"t\",\"send_at\":\"2026-12-01T09:00:00\",", "has no offset",
-                "{\"account\":\"shop\",\"template_name\":\"t\",\"send_at\":\"next week\",", "not an ISO-8601",
+                "{\"account\":\"shop\",\"template_name\":\"t\",\"send_at\":\"2026-12-01T09:00:00\",", "has no UTC offset",
+                "{\"account\":\"shop\",\"template_name\":\"t\",\"send_at\":\"next week\",", "must be an ISO-8601",
                 "{\"account\":\"shop\",\"template_name\":\"t\",\"send_at\":\"2028-01-01T09:00:00Z\",", "days ahead",
-                "{\"account\":\"shop\",\"template_name\":\"t\",\"send_at\":\"2026-11-29T09:00:00Z\",", "in the past",
+                "{\"account\":\"shop\",\"template_name\":\"t\",\"send_at\":\"2026-11-29T09:00:00Z\",", "more than 24 hours in the past",
                 "{\"account\":\"shop\",\"template_name\":\"t\",\"time_zone\":\"Moon/Base\",", "time_zone: Unknown time zone 'Moon/Base'",
                 "{\"account\":\"shop\",\"template_name\":\"t\",\"quiet_hours\":\"9pm-8am\",", "quiet_hours: Quiet hours are HH:mm-HH:mm");
         for (Map.Entry<String, String> bad : refused.entrySet()) {

@@ -22,7 +22,6 @@ import io.waticamel.reliability.StoredTokens;
 import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretBox;
 import io.waticamel.wati.WatiAccounts;
-import io.waticamel.wati.WatiCredentials;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -87,25 +86,26 @@ public class StorageConfiguration implements CamelConfiguration {
                 Idempotency.duration(runningTimeout));
     }
 
+    private SendTimes sendTimes;
+
     @BindToRegistry
     public Outbox outbox(@PropertyInject("wati.db.url") String url, @PropertyInject("wati.db.user") String user,
             @PropertyInject("wati.db.password") String password, @PropertyInject("wati.db.pool-size") int poolSize,
             @PropertyInject("wati.secret-key") String secretKey, @PropertyInject("wati.data.dir") String dataDir,
             UrlGuard urlGuard, Notifications notifications, @PropertyInject("wati.instance-id") String instanceId, @PropertyInject("wati.outbox.lease") String lease,
-            @PropertyInject("wati.outbox.batch-size") int batchSize, CamelContext context,
-            @PropertyInject("wati.outbox.max-send-ahead") String maxSendAhead) throws IOException, SQLException {
+            @PropertyInject("wati.outbox.batch-size") int batchSize, CamelContext context) throws IOException, SQLException {
         DeadLetters letters = deadLetters(url, user, password, poolSize, secretKey, dataDir);
         return new Outbox(watiDataSource(url, user, password, poolSize), letters.secrets(), letters, urlGuard,
-                notifications, instanceId, Idempotency.duration(lease), batchSize, recordOwners, sendTimes(context, urlGuard, maxSendAhead));
+                notifications, instanceId, Idempotency.duration(lease), batchSize, recordOwners, sendTimes(context, urlGuard));
     }
 
     /** When an outbox action is due (send_at, a named account's quiet hours), by the runtime's clock. */
     @BindToRegistry
-    public SendTimes sendTimes(CamelContext context, UrlGuard urlGuard, @PropertyInject("wati.outbox.max-send-ahead") String maxSendAhead) {
-        WatiAccounts accounts = new WatiAccounts(ActionPipelineConfiguration.configuration(context), urlGuard);
-        // quiet hours are looked up by the account's name: endpoint and token play no part
-        return new SendTimes(clock, name -> accounts.quietHours(new WatiCredentials(name, java.net.URI.create("http://unused"), "unused")),
-                Idempotency.duration(maxSendAhead));
+    public synchronized SendTimes sendTimes(CamelContext context, UrlGuard urlGuard) {
+        if (sendTimes == null) {
+            sendTimes = new SendTimes(clock, new WatiAccounts(ActionPipelineConfiguration.configuration(context), urlGuard)::quietHours);
+        }
+        return sendTimes;
     }
 
     /** The threads that send async actions from the outbox. */

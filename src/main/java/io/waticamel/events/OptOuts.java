@@ -129,42 +129,39 @@ public class OptOuts {
     /** Records the change unless a newer one is already recorded; whether it was recorded. */
     boolean change(String account, String number, boolean optedOut, String source, Instant at) throws SQLException {
         Timestamp when = Timestamp.from(at);
+        String endpoint = endpoints.apply(account);
+        boolean changed;
         try (Connection c = db.getConnection()) {
-            for (int attempt = 0; attempt < 2; attempt++) {
-                try (PreparedStatement s = c.prepareStatement("UPDATE opt_outs SET opted_out = ?, source = ?, changed_at = ?, endpoint = ? "
+            // a row that exists is newer than this change when the UPDATE leaves it: nothing to record
+            changed = Rows.updateElseInsert(c, u -> {
+                try (PreparedStatement s = u.prepareStatement("UPDATE opt_outs SET opted_out = ?, source = ?, changed_at = ?, endpoint = ? "
                         + "WHERE account = ? AND number = ? AND changed_at <= ?")) {
                     s.setBoolean(1, optedOut);
                     s.setString(2, Rows.cut(source, 255));
                     s.setTimestamp(3, when);
-                    s.setString(4, endpoints.apply(account));
+                    s.setString(4, endpoint);
                     s.setString(5, account);
                     s.setString(6, number);
                     s.setTimestamp(7, when);
-                    if (s.executeUpdate() == 1) {
-                        logChange(account, number, optedOut, source);
-                        return true;
-                    }
+                    return s.executeUpdate();
                 }
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO opt_outs (account, number, endpoint, opted_out, source, changed_at) "
+            }, i2 -> {
+                try (PreparedStatement s = i2.prepareStatement("INSERT INTO opt_outs (account, number, endpoint, opted_out, source, changed_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?)")) {
                     s.setString(1, account);
                     s.setString(2, number);
-                    s.setString(3, endpoints.apply(account));
+                    s.setString(3, endpoint);
                     s.setBoolean(4, optedOut);
                     s.setString(5, Rows.cut(source, 255));
                     s.setTimestamp(6, when);
-                    s.executeUpdate();
-                    logChange(account, number, optedOut, source);
-                    return true;
-                } catch (SQLException e) {
-                    if (!"23505".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                    // a row exists: newer than this change (the UPDATE found it), or inserted meanwhile: look again
+                    return s.executeUpdate();
                 }
-            }
+            });
         }
-        return false;
+        if (changed) {
+            logChange(account, number, optedOut, source);
+        }
+        return changed;
     }
 
     private static void logChange(String account, String number, boolean optedOut, String source) {

@@ -71,4 +71,31 @@ public final class Rows {
     public static String cut(String value, int max) {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }
+
+    /** One statement run on a connection: the rows it changed. */
+    public interface Write {
+        int run(Connection c) throws SQLException;
+    }
+
+    /**
+     * UPDATE, else INSERT (H2 and PostgreSQL share no MERGE that fits): when the INSERT meets a row another writer put
+     * there meanwhile (23505), the UPDATE is tried once more. Whether either wrote: an UPDATE with a condition (only a
+     * newer change) may leave a row as it is.
+     */
+    public static boolean updateElseInsert(Connection c, Write update, Write insert) throws SQLException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (update.run(c) > 0) {
+                return true;
+            }
+            try {
+                insert.run(c);
+                return true;
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
+        return false;
+    }
 }

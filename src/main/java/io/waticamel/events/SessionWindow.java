@@ -84,34 +84,29 @@ public class SessionWindow {
     /** Keeps {@code at} as the contact's last message unless a later one is kept already. */
     void record(String account, String number, Instant at) throws SQLException {
         Timestamp when = Timestamp.from(at);
+        String endpoint = endpoints.apply(account);
         try (Connection c = db.getConnection()) {
-            for (int attempt = 0; attempt < 2; attempt++) {
-                try (PreparedStatement s = c.prepareStatement("UPDATE contact_windows SET last_customer_message_at = ?, endpoint = ? "
+            // a row the UPDATE leaves is as late or later: it stays
+            Rows.updateElseInsert(c, u -> {
+                try (PreparedStatement s = u.prepareStatement("UPDATE contact_windows SET last_customer_message_at = ?, endpoint = ? "
                         + "WHERE account = ? AND number = ? AND last_customer_message_at < ?")) {
                     s.setTimestamp(1, when);
-                    s.setString(2, endpoints.apply(account));
+                    s.setString(2, endpoint);
                     s.setString(3, account);
                     s.setString(4, number);
                     s.setTimestamp(5, when);
-                    if (s.executeUpdate() == 1) {
-                        return;
-                    }
+                    return s.executeUpdate();
                 }
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO contact_windows (account, number, endpoint, last_customer_message_at) "
+            }, i -> {
+                try (PreparedStatement s = i.prepareStatement("INSERT INTO contact_windows (account, number, endpoint, last_customer_message_at) "
                         + "VALUES (?, ?, ?, ?)")) {
                     s.setString(1, account);
                     s.setString(2, number);
-                    s.setString(3, endpoints.apply(account));
+                    s.setString(3, endpoint);
                     s.setTimestamp(4, when);
-                    s.executeUpdate();
-                    return;
-                } catch (SQLException e) {
-                    if (!"23505".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                    // a row exists: as late or later (the UPDATE found none to move), or inserted meanwhile: look again
+                    return s.executeUpdate();
                 }
-            }
+            });
         }
     }
 

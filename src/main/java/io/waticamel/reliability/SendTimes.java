@@ -1,11 +1,7 @@
 package io.waticamel.reliability;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -13,6 +9,7 @@ import io.waticamel.action.ActionFields;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.pipeline.Action;
 import io.waticamel.wati.QuietHours;
+import io.waticamel.wati.SendAt;
 import io.waticamel.wati.WatiAccounts;
 import org.apache.camel.Exchange;
 
@@ -26,7 +23,7 @@ import org.apache.camel.Exchange;
 public class SendTimes {
 
     /** The task field that schedules an action. */
-    public static final String FIELD = "send_at";
+    public static final String FIELD = SendAt.FIELD;
     /** Exchange variable: the {@link Due} time of the action being stored (post-action). */
     public static final String VARIABLE = "watiSendTime";
     /** The one action quiet hours defer: a template may start a conversation at any hour, a session reply answers one. */
@@ -48,16 +45,13 @@ public class SendTimes {
 
     private final Clock clock;
     private final Function<String, QuietHours> quietHours;
-    private final Duration maxAhead;
 
     /**
      * @param quietHours a named account's quiet hours (its lower-case name), null when it has none
-     * @param maxAhead   how far ahead send_at may be (wati.outbox.max-send-ahead)
      */
-    public SendTimes(Clock clock, Function<String, QuietHours> quietHours, Duration maxAhead) {
+    public SendTimes(Clock clock, Function<String, QuietHours> quietHours) {
         this.clock = clock;
         this.quietHours = quietHours;
-        this.maxAhead = maxAhead;
     }
 
     /** Now, by the runtime's clock. */
@@ -68,11 +62,11 @@ public class SendTimes {
     /**
      * The action's send_at as an instant, or null when it has none.
      *
-     * @throws ActionRejectedException (400) when it has no offset, cannot be read, or is further ahead than allowed
+     * @throws ActionRejectedException (400) when it has no offset, cannot be read, or is too far back or ahead ({@link SendAt})
      */
     public Instant requested(ActionFields fields) {
         String text = fields.raw(FIELD);
-        return text == null ? null : parse(text, now(), maxAhead);
+        return text == null ? null : SendAt.parse(text, now());
     }
 
     /** When the action may be sent (see the class); checks send_at as {@link #requested} does. */
@@ -122,38 +116,5 @@ public class SendTimes {
             }
         }
         return new Due(at, null);
-    }
-
-    /** An ISO-8601 date-time with an offset or Z, at most {@code maxAhead} after {@code now}; a past one is fine (due at once). */
-    static Instant parse(String text, Instant now, Duration maxAhead) {
-        String value = text.strip();
-        OffsetDateTime time;
-        try {
-            time = OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            if (isLocal(value)) {
-                throw new ActionRejectedException("send_at has no UTC offset: add one or Z, such as 2026-12-01T09:00:00+02:00 or "
-                        + "2026-12-01T07:00:00Z (without one the time is ambiguous)");
-            }
-            throw new ActionRejectedException("send_at must be an ISO-8601 date-time with a UTC offset, such as 2026-12-01T09:00:00+02:00");
-        }
-        Instant at = time.toInstant();
-        if (at.isAfter(now.plus(maxAhead))) {
-            throw new ActionRejectedException("send_at is more than " + days(maxAhead) + " ahead (wati.outbox.max-send-ahead)");
-        }
-        return at;
-    }
-
-    private static boolean isLocal(String value) {
-        try {
-            LocalDateTime.parse(value);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
-    }
-
-    private static String days(Duration duration) {
-        return duration.toHours() % 24 == 0 && duration.toDays() > 0 ? duration.toDays() + " days" : duration.toString();
     }
 }

@@ -31,6 +31,7 @@ import io.waticamel.action.ActionFields;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.action.NumberedParameters;
 import io.waticamel.action.TaskResult;
+import io.waticamel.events.Rows;
 import io.waticamel.http.JsonAnswer;
 import io.waticamel.pipeline.Action;
 import io.waticamel.wati.WatiAccounts;
@@ -321,10 +322,10 @@ public class TemplateCatalogue {
                         + "parameters) VALUES (?, ?, ?, ?, ?, ?)")) {
                     for (Template t : templates) {
                         s.setString(1, key);
-                        s.setString(2, cut(t.name(), 512));
-                        s.setString(3, cut(t.language(), 64));
-                        s.setString(4, cut(t.status(), 64));
-                        s.setString(5, cut(t.category(), 64));
+                        s.setString(2, Rows.cut(t.name(), 512));
+                        s.setString(3, Rows.cut(t.language(), 64));
+                        s.setString(4, Rows.cut(t.status(), 64));
+                        s.setString(5, Rows.cut(t.category(), 64));
                         s.setString(6, mapper.writeValueAsString(t.parameters()));
                         s.addBatch();
                     }
@@ -350,39 +351,33 @@ public class TemplateCatalogue {
         }
     }
 
-    /** loadedAt null and count -1 keep the row's; a second instance inserting meanwhile makes the INSERT an UPDATE. */
+    /** loadedAt null and count -1 keep the row's (a failed load records only its error). */
     private static void upsert(Connection c, WatiCredentials credentials, Instant loadedAt, int count, String error, Instant attemptedAt)
             throws SQLException {
         String key = credentials.throttleKey();
-        for (int attempt = 0; attempt < 2; attempt++) {
-            try (PreparedStatement s = c.prepareStatement("UPDATE template_catalogues SET loaded_at = COALESCE(?, loaded_at), "
+        Rows.updateElseInsert(c, u -> {
+            try (PreparedStatement s = u.prepareStatement("UPDATE template_catalogues SET loaded_at = COALESCE(?, loaded_at), "
                     + "template_count = CASE WHEN ? < 0 THEN template_count ELSE ? END, last_error = ?, attempted_at = ? WHERE catalogue = ?")) {
                 s.setTimestamp(1, loadedAt == null ? null : Timestamp.from(loadedAt));
                 s.setInt(2, count);
                 s.setInt(3, count);
-                s.setString(4, cut(error, 1024));
+                s.setString(4, Rows.cut(error, 1024));
                 s.setTimestamp(5, Timestamp.from(attemptedAt));
                 s.setString(6, key);
-                if (s.executeUpdate() == 1) {
-                    return;
-                }
+                return s.executeUpdate();
             }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO template_catalogues (catalogue, account, loaded_at, template_count, "
+        }, i -> {
+            try (PreparedStatement s = i.prepareStatement("INSERT INTO template_catalogues (catalogue, account, loaded_at, template_count, "
                     + "last_error, attempted_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, key);
                 s.setString(2, credentials.account());
                 s.setTimestamp(3, loadedAt == null ? null : Timestamp.from(loadedAt));
                 s.setInt(4, Math.max(count, 0));
-                s.setString(5, cut(error, 1024));
+                s.setString(5, Rows.cut(error, 1024));
                 s.setTimestamp(6, Timestamp.from(attemptedAt));
-                s.executeUpdate();
-                return;
-            } catch (SQLException e) {
-                if (!"23505".equals(e.getSQLState())) {
-                    throw e;
-                }
+                return s.executeUpdate();
             }
-        }
+        });
     }
 
     /** The stored catalogue, or null when it was never loaded. */
@@ -414,10 +409,6 @@ public class TemplateCatalogue {
             }
             return Catalogue.of(loadedAt, templates);
         }
-    }
-
-    private static String cut(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     // ---- the refresh timer and the API ----

@@ -67,16 +67,21 @@ public class WatiAccounts {
     }
 
     /**
+     * The quiet hours of the credentials' named account, or null when it has none (or the credentials are the request's
+     * own: no configuration speaks for them).
+     */
+    public QuietHours quietHours(WatiCredentials credentials) {
+        return credentials == null || credentials.account() == null ? null : quietHours(credentials.account());
+    }
+
+    /**
      * The named account's quiet hours ({@code wati.accounts.<name>.quiet-hours} in {@code .time-zone}, UTC when no zone
-     * is set), or null when it has none (or the credentials are the request's own).
+     * is set), or null when it has none.
      *
      * @throws IllegalStateException when the configured value cannot be read (checked at start: see {@link #checkQuietHours})
      */
-    public QuietHours quietHours(WatiCredentials credentials) {
-        if (credentials == null || credentials.account() == null) {
-            return null;
-        }
-        String prefix = "wati.accounts." + credentials.account();
+    public QuietHours quietHours(String account) {
+        String prefix = "wati.accounts." + account;
         String window = configuration.apply(prefix + ".quiet-hours").orElse(null);
         if (window == null) {
             return null;
@@ -84,13 +89,13 @@ public class WatiAccounts {
         try {
             return QuietHours.parse(window, configuration.apply(prefix + ".time-zone").orElse(null));
         } catch (ActionRejectedException e) {
-            throw new IllegalStateException("Account '" + credentials.account() + "' has unreadable quiet hours (" + prefix
+            throw new IllegalStateException("Account '" + account + "' has unreadable quiet hours (" + prefix
                     + ".quiet-hours / .time-zone): " + e.getMessage());
         }
     }
 
     /** At start: every named account's quiet hours can be read, or the runtime does not start (the mistake named). */
     public void checkQuietHours(java.util.Collection<String> names) {
-        names.forEach(name -> quietHours(new WatiCredentials(name, java.net.URI.create("http://unused"), "unused")));
+        names.forEach(this::quietHours);
     }
 }

@@ -101,6 +101,12 @@ class CampaignsIT {
 
         Wati(long delayMs) throws Exception {
             wati.answer(r -> {
+                if (r.rawPath().endsWith("/getMessageTemplates")) {
+                    // the account's catalogue: the campaign's template is checked as against WATI (not a send, not counted)
+                    return WatiDouble.Answer.json(200, "{\"result\":\"success\",\"messageTemplates\":[{\"elementName\":\"spring_sale\","
+                            + "\"status\":\"APPROVED\",\"language\":\"en\",\"customParams\":[{\"paramName\":\"name\"}]}],"
+                            + "\"link\":{\"pageNumber\":1,\"pageSize\":100,\"total\":1}}");
+                }
                 Call call = new Call(r.rawPath().split("/")[1], numbers(r), r.receivedNanos(), new AtomicLong());
                 calls.add(call);
                 if (delayMs > 0) {

@@ -320,7 +320,7 @@ class ScheduledCampaignsTest {
         RunningRuntime.Response csv = post("/api/v1/campaigns?account=shop&template_name=t&send_at=2026-12-01T09:00", "text/csv",
                 "whatsappNumber\n27815000001\n");
         assertThat(csv.status()).isEqualTo(400);
-        assertThat(csv.json().get("error").asText()).contains("has no offset");
+        assertThat(csv.json().get("error").asText()).contains("has no UTC offset");
         JsonNode campaigns = runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/campaigns?size=1000")))
                 .header("X-API-Key", RunningRuntime.API_KEY).GET().build()).json().get("campaigns");
         assertThat(campaigns.toString()).doesNotContain("\"template_name\":\"t\"");

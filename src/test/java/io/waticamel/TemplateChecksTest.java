@@ -24,6 +24,7 @@ import io.waticamel.testing.RunningRuntime;
 import io.waticamel.testing.WatiDouble;
 import io.waticamel.testing.WatiDouble.Answer;
 import io.waticamel.testing.WatiDouble.Recorded;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,7 +114,7 @@ class TemplateChecksTest {
     }
 
     List<Recorded> sends() {
-        return wati.requests().stream().filter(r -> r.rawPath().contains("/sendTemplateMessage")).toList();
+        return wati.requests().stream().filter(r -> r.rawPath().endsWith("/sendTemplateMessage")).toList();
     }
 
     List<Recorded> catalogueLoads() {
@@ -305,5 +306,9 @@ class TemplateChecksTest {
         RunningRuntime.Response accepted = campaign("text/csv", "?account=shop&template_name=order_update",
                 "whatsappNumber,customer_name,order_number\n27820000001,Ann,A-1\n");
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String id = accepted.json().get("id").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "finished".equals(call("GET", "/api/v1/campaigns/" + id).json()
+                .get("status").asText()));
+        assertThat(wati.requests()).filteredOn(r -> r.rawPath().endsWith("/sendTemplateMessages")).hasSize(1);
     }
 }

@@ -33,7 +33,7 @@ public class TemplatesConfiguration implements CamelConfiguration {
             @PropertyInject("wati.templates.refresh-interval") String refreshInterval,
             @PropertyInject("wati.templates.recheck-after") String recheckAfter) {
         var configuration = ActionPipelineConfiguration.configuration(context);
-        return new TemplateCatalogue(db, TemplateCatalogue.throughWatiCall(context.createProducerTemplate(), new WatiRequests()),
+        return new TemplateCatalogue(db, TemplateCatalogue.throughWati(context.createProducerTemplate(), new WatiRequests()),
                 new WatiAccounts(configuration, urlGuard), () -> ConfiguredNames.of(context, "wati.accounts.", ".endpoint"), clock, validate,
                 Idempotency.duration(refreshInterval), Idempotency.duration(recheckAfter));
     }

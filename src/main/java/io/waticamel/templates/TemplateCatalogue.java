@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -35,7 +36,6 @@ import io.waticamel.events.Rows;
 import io.waticamel.http.JsonAnswer;
 import io.waticamel.pipeline.Action;
 import io.waticamel.wati.WatiAccounts;
-import io.waticamel.wati.WatiAnswer;
 import io.waticamel.wati.WatiAnswerInterpreter;
 import io.waticamel.wati.WatiCredentials;
 import io.waticamel.wati.WatiRetryableException;
@@ -61,24 +61,24 @@ public class TemplateCatalogue {
     }
 
     /**
-     * The pages through {@code direct:wati-call}, as any WATI call: the account's throttle turn, the retries and the
-     * runtime's one HTTP client. WATI's refusal (401, result false, ...) is an exception with WATI's reason.
+     * The pages through {@code direct:wati-templates-page}: the account's throttle turn and one call with the runtime's
+     * one HTTP client, no retries (a send may be waiting for the catalogue: a failing WATI makes it go unchecked, not
+     * wait through a retry schedule). WATI's refusal (401, 5xx, result false, ...) is an exception with WATI's reason.
      */
-    public static Pages throughWatiCall(ProducerTemplate producer, WatiRequests requests) {
+    public static Pages throughWati(ProducerTemplate producer, WatiRequests requests) {
+        WatiAnswerInterpreter interpreter = new WatiAnswerInterpreter();
         return (credentials, pageSize, pageNumber) -> {
-            Exchange done = producer.send("direct:wati-call", exchange -> exchange.setVariable(Action.VARIABLE, Action.prepared(
+            Exchange done = producer.send("direct:wati-templates-page", exchange -> exchange.setVariable(Action.VARIABLE, Action.prepared(
                     ActionFields.EMPTY, "-", credentials, requests.getMessageTemplates(credentials, pageSize, pageNumber), "Templates loaded.")));
             if (done.getException() instanceof WatiRetryableException e) {
-                WatiAnswer answer = new WatiAnswerInterpreter().interpret(e.status(), e.body());
-                throw new IllegalStateException(answer.reason());
+                throw new IllegalStateException(interpreter.interpret(e.status(), e.body()).reason());
             }
             if (done.getException() != null) {
                 throw done.getException();
             }
             TaskResult result = Action.of(done).result();
             if (!result.run()) {
-                throw new IllegalStateException("WATI answered " + Action.of(done).attached(WatiAnswer.class).status() + ": "
-                        + result.runText());
+                throw new IllegalStateException(result.runText());
             }
             return result.response();
         };
@@ -110,6 +110,10 @@ public class TemplateCatalogue {
     }
 
     static final int PAGE_SIZE = 100;
+    /** How long a send waits for another caller's load of the same catalogue before it goes on without it. */
+    static final Duration LOAD_WAIT = Duration.ofSeconds(2);
+    /** How long POST /api/v1/templates/refresh waits for a load under way. */
+    static final Duration FORCED_LOAD_WAIT = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(TemplateCatalogue.class);
 
     private final DataSource db;
@@ -255,12 +259,21 @@ public class TemplateCatalogue {
 
     /**
      * Loads the catalogue from WATI (one load at a time per catalogue: a caller that waited for another's load takes
-     * its result). Null when it cannot be loaded; unless {@code force}, a failed load is not tried again for
-     * {@code recheckAfter}.
+     * its result). Null when it cannot be loaded, or another caller's load did not end within {@link #LOAD_WAIT}; unless
+     * {@code force}, a failed load is not tried again for {@code recheckAfter}.
      */
     private Catalogue load(WatiCredentials credentials, Entry entry, boolean force) {
         long loadsBefore = entry.loads;
-        entry.lock.lock();
+        try {
+            // a send waits a little for a load under way (it is likely to need it), never long: then it goes unchecked
+            if (!entry.lock.tryLock(force ? FORCED_LOAD_WAIT.toMillis() : LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.debug("Template catalogue of {} is being loaded by another caller: not waited for", credentials.label());
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
         try {
             if (entry.loads != loadsBefore) {
                 return entry.catalogue;
@@ -452,7 +465,7 @@ public class TemplateCatalogue {
     private void answer(Exchange exchange, WatiCredentials credentials, Entry entry, Catalogue catalogue) throws Exception {
         if (catalogue == null) {
             JsonAnswer.send(exchange, 502, Map.of("error", "The template catalogue of " + credentials.label() + " could not be loaded: "
-                    + entry.error));
+                    + (entry.error != null ? entry.error : "another load of it is still under way")));
             return;
         }
         List<Map<String, Object>> templates = new ArrayList<>();

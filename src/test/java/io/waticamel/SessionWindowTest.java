@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.waticamel.testing.MutableClock;
 import io.waticamel.testing.RunningRuntime;
 import io.waticamel.testing.WatiDouble;
@@ -174,9 +175,49 @@ class SessionWindowTest {
 
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.runText()).startsWith("The 24-hour window is closed (the contact last wrote at ")
-                .contains("; the fallback template was not sent: The recipient has opted out of messages from account 'shop'")
+                .contains("; the fallback template 'order_update' was not sent: The recipient has opted out of messages from account 'shop'")
                 .doesNotContain("instead.");
         assertThat(wati.requests()).isEmpty();
+    }
+
+    @Test
+    void aFallbackWatiRefusesIsNotCalledSent() throws Exception {
+        wati.next(Answer.json(200, EXPIRED)).next(Answer.json(400, "{\"result\":false,\"info\":\"Template not found\"}"));
+
+        RunningRuntime.Response response = runtime.postAction(withFallback(session("27820000009")));
+
+        assertThat(response.run()).isFalse();
+        assertThat(response.runText()).isEqualTo("WATI refused the session message (Ticket has been expired.); the fallback template "
+                + "'order_update' was not sent: WATI answered HTTP 400: Template not found");
+    }
+
+    @Test
+    void aFallbackThatExhaustedItsRetriesIsADeadLetterThatReplaysAsTheTemplate() throws Exception {
+        wati.next(Answer.json(200, EXPIRED)).next(Answer.json(503, "{}")).next(Answer.json(503, "{}")).next(Answer.json(503, "{}"));
+        RunningRuntime.Response response = runtime.postAction(withFallback(session("27820000010")));
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(response.runText()).contains("the fallback template 'order_update' was not sent");
+
+        JsonNode letter = null;
+        for (JsonNode l : api("GET", "/api/v1/dead-letters?status=open&action=send_template_message").json().get("dead_letters")) {
+            if ("27820000010".equals(l.get("fields").get("whatsappNumber").asText())) {
+                letter = l;
+            }
+        }
+        assertThat(letter).isNotNull();
+        assertThat(letter.get("account").asText()).isEqualTo("shop");
+        wati.reset();
+        RunningRuntime.Response replay = api("POST", "/api/v1/dead-letters/" + letter.get("id").asText() + "/replay");
+
+        assertThat(replay.status()).as(replay.body()).isEqualTo(200);
+        Recorded sent = wati.onlyRequest();
+        assertThat(sent.rawPath()).isEqualTo("/api/v1/sendTemplateMessage");
+        assertThat(sent.header("Authorization")).isEqualTo("Bearer shop-token-123456");
+    }
+
+    RunningRuntime.Response api(String method, String path) throws Exception {
+        return runtime.send(HttpRequest.newBuilder(URI.create(runtime.url(path))).header("X-API-Key", RunningRuntime.API_KEY)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
     @Test

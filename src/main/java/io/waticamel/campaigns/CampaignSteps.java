@@ -440,10 +440,14 @@ public class CampaignSteps {
         exchange.getMessage().setBody(due);
     }
 
-    /** The account's quiet hours (read now, from its configuration) and the campaign's own. */
+    /**
+     * The account's quiet hours (read now, from its configuration) and the campaign's own, the latter on the wall clock
+     * of the campaign's time_zone, else the account's time-zone (UTC without either).
+     */
     private QuietWindows quietWindows(Campaign campaign, WatiCredentials credentials) {
         QuietHours account = accounts.quietHours(credentials);
-        QuietHours own = campaign.quietHours() == null ? null : QuietHours.parse(campaign.quietHours(), campaign.timeZone());
+        String ownZone = campaign.timeZone() != null ? campaign.timeZone() : accounts.timeZone(credentials);
+        QuietHours own = campaign.quietHours() == null ? null : QuietHours.parse(campaign.quietHours(), ownZone);
         ZoneId zone = campaign.timeZone() == null ? null : QuietHours.zone(campaign.timeZone());
         return account == null && own == null ? QuietWindows.NONE : new QuietWindows(account, own, zone);
     }

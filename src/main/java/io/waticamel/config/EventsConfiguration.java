@@ -18,6 +18,7 @@ import io.waticamel.events.EventSteps;
 import io.waticamel.events.EventStore;
 import io.waticamel.events.MessageLog;
 import io.waticamel.events.OptOuts;
+import io.waticamel.events.SessionWindow;
 import io.waticamel.events.WebhookIntake;
 import io.waticamel.http.AddressGuard;
 import io.waticamel.reliability.Idempotency;
@@ -46,6 +47,8 @@ public class EventsConfiguration implements CamelConfiguration {
     private DataSource db;
     @BeanInject
     private RecordOwners recordOwners;
+    @BeanInject("watiClock")
+    private java.time.Clock clock;
     @PropertyInject("wati.instance-id")
     private String instanceId;
     @PropertyInject("wati.events.lease")
@@ -147,6 +150,12 @@ public class EventsConfiguration implements CamelConfiguration {
     public OptOuts optOuts(CamelContext context, @PropertyInject("wati.opt-out.keywords") String keywords,
             @PropertyInject("wati.opt-out.opt-in-keywords") String optInKeywords) {
         return new OptOuts(db, keywords, optInKeywords, endpoints(ActionPipelineConfiguration.configuration(context)), recordOwners);
+    }
+
+    /** The contacts' 24-hour windows, from their message events; checked before a session message or file. */
+    @BindToRegistry
+    public SessionWindow sessionWindow(CamelContext context, @PropertyInject("wati.session-window.check") boolean check) {
+        return new SessionWindow(db, endpoints(ActionPipelineConfiguration.configuration(context)), clock, check);
     }
 
     /**

@@ -4,12 +4,10 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
-import io.waticamel.events.SessionWindow;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.templates.TemplateCatalogue;
 import io.waticamel.wati.WatiAccounts;
-import io.waticamel.wati.WatiEndpoints;
 import io.waticamel.wati.WatiRequests;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -17,10 +15,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 
-/**
- * What the runtime checks before it sends, from what it knows of the account: the template catalogue
- * (bean {@code templates}) and the contacts' 24-hour windows (bean {@code sessionWindow}).
- */
+/** Each account's template catalogue and the checks before a template is sent (bean {@code templates}). */
 public class TemplatesConfiguration implements CamelConfiguration {
 
     @BeanInject("watiDataSource")
@@ -36,12 +31,5 @@ public class TemplatesConfiguration implements CamelConfiguration {
         return new TemplateCatalogue(db, TemplateCatalogue.throughWati(context.createProducerTemplate(), new WatiRequests()),
                 new WatiAccounts(configuration, urlGuard), () -> ConfiguredNames.of(context, "wati.accounts.", ".endpoint"), clock, validate,
                 Idempotency.duration(refreshInterval), Idempotency.duration(recheckAfter));
-    }
-
-    @BindToRegistry
-    public SessionWindow sessionWindow(CamelContext context, @PropertyInject("wati.session-window.check") boolean check) {
-        var configuration = ActionPipelineConfiguration.configuration(context);
-        return new SessionWindow(db, account -> configuration.apply("wati.accounts." + account + ".endpoint")
-                .map(e -> WatiEndpoints.normalise(e).toString()).orElse(null), clock, check);
     }
 }

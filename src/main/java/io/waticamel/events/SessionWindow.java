@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.waticamel.action.ActionException;
 import io.waticamel.action.ActionFields;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.pipeline.Action;
@@ -190,6 +189,10 @@ public class SessionWindow {
         Map<String, String> template = new LinkedHashMap<>();
         template.put("wati_action", "send_template_message");
         copy(fields, template, "task_id", "task_id");
+        // the same credentials, also in the fields: a dead letter of the fallback is replayed from its fields
+        copy(fields, template, "account", "account");
+        copy(fields, template, "api_endpoint", "api_endpoint");
+        copy(fields, template, "access_token", "access_token");
         copy(fields, template, "whatsappNumber", "whatsappNumber");
         copy(fields, template, "fallback_template_name", "template_name");
         copy(fields, template, "fallback_broadcast_name", "broadcast_name");
@@ -205,20 +208,10 @@ public class SessionWindow {
         }
         Action fallback = session.withFields(new ActionFields(template));
         String reason = session.attached(FallbackReason.class).text();
-        fallback.attach(FallbackReason.class, new FallbackReason(reason));
-        fallback.note(reason + ": sent template '" + template.get("template_name").strip()
-                + "' instead.");
+        String name = template.get("template_name").strip();
+        fallback.note(reason + ": sent template '" + name + "' instead.", reason + "; the fallback template '" + name + "' was not sent:");
         exchange.setVariable(Action.VARIABLE, fallback);
         exchange.getMessage().setBody(fallback.fields());
-    }
-
-    /** The fallback template was refused before WATI was called (opted out, not approved, ...): said with why it was tried. */
-    public void fallbackRefused(Exchange exchange) {
-        ActionException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ActionException.class);
-        // the refusal says it all: no "sent instead" before it
-        Action.of(exchange).note(null);
-        throw new ActionRejectedException(Action.of(exchange).attached(FallbackReason.class).text() + "; the fallback template was not sent: "
-                + e.getMessage(), e.httpStatus());
     }
 
     private static void copy(ActionFields from, Map<String, String> to, String key, String as) {

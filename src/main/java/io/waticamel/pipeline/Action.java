@@ -31,6 +31,7 @@ public final class Action {
     private TaskResult result;
     private int attempts = 1;
     private String note;
+    private String noteIfNotRun;
     private final Map<Class<?>, Object> attachments = new HashMap<>(4);
 
     public Action(ActionFields fields, Map<String, Object> callerHeaders, String caller) {
@@ -60,13 +61,18 @@ public final class Action {
         return action;
     }
 
-    /** What the runtime did on the caller's behalf (a fallback template sent instead): put before the run text. */
-    public void note(String note) {
-        this.note = note;
+    /**
+     * What the runtime did on the caller's behalf (a fallback template tried instead), put before the run text: one
+     * text for when the action ran, one for when it did not.
+     */
+    public void note(String ifRun, String ifNotRun) {
+        this.note = ifRun;
+        this.noteIfNotRun = ifNotRun;
     }
 
-    String note() {
-        return note;
+    /** The note for the outcome, or null. */
+    String note(boolean run) {
+        return run ? note : noteIfNotRun;
     }
 
     /** The exchange's action; fails when the route was not entered through direct:wati-action. */

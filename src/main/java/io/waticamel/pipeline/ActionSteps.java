@@ -155,8 +155,9 @@ public class ActionSteps {
             action.result(new TaskResult(action.taskId(), true, action.successText(), response, 200));
         }
         TaskResult result = action.result();
-        if (action.note() != null) {
-            result = new TaskResult(result.taskId(), result.run(), action.note() + " " + result.runText(), result.response(), result.httpStatus());
+        String note = action.note(result.run());
+        if (note != null) {
+            result = new TaskResult(result.taskId(), result.run(), note + " " + result.runText(), result.response(), result.httpStatus());
             action.result(result);
         }
         Message message = exchange.getMessage();

@@ -162,7 +162,7 @@ public class Outbox {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("action_id", id);
         answer.put("state", state("queued", due.at()));
-        if (fields.raw(SendTimes.FIELD) != null || due.deferred() != null) {
+        if (fields.get(SendTimes.FIELD) != null || due.deferred() != null) {
             answer.put("send_at", DateTimeFormatter.ISO_INSTANT.format(due.at()));
         }
         if (due.deferred() != null) {

@@ -65,7 +65,8 @@ public class SendTimes {
      * @throws ActionRejectedException (400) when it has no offset, cannot be read, or is too far back or ahead ({@link SendAt})
      */
     public Instant requested(ActionFields fields) {
-        String text = fields.raw(FIELD);
+        // blank is absent, as for every task field (a CRM's empty variable)
+        String text = fields.get(FIELD);
         return text == null ? null : SendAt.parse(text, now());
     }
 
@@ -91,7 +92,7 @@ public class SendTimes {
      * that cannot be read is not: the synchronous path answers it as it always has.
      */
     public boolean later(ActionFields fields) {
-        if (fields.raw(FIELD) != null) {
+        if (fields.get(FIELD) != null) {
             return true; // checked (400 when unreadable) where it is stored
         }
         return due(fields, fields.get("account")).laterThan(now());

@@ -325,8 +325,15 @@ public class TemplateCatalogue {
     private void save(WatiCredentials credentials, Catalogue catalogue, List<Template> templates) throws SQLException, JsonProcessingException {
         String key = credentials.throttleKey();
         try (Connection c = db.getConnection()) {
+            // the catalogue's row exists first (its own statement); the load's transaction then locks it, so two instances
+            // replacing one catalogue's templates take turns instead of meeting on the primary key
+            upsert(c, credentials, null, -1, null, catalogue.loadedAt());
             c.setAutoCommit(false);
             try {
+                try (PreparedStatement s = c.prepareStatement("SELECT catalogue FROM template_catalogues WHERE catalogue = ? FOR UPDATE")) {
+                    s.setString(1, key);
+                    s.executeQuery().close();
+                }
                 try (PreparedStatement s = c.prepareStatement("DELETE FROM message_templates WHERE catalogue = ?")) {
                     s.setString(1, key);
                     s.executeUpdate();
@@ -344,7 +351,14 @@ public class TemplateCatalogue {
                     }
                     s.executeBatch();
                 }
-                upsert(c, credentials, catalogue.loadedAt(), catalogue.size(), null, catalogue.loadedAt());
+                try (PreparedStatement s = c.prepareStatement("UPDATE template_catalogues SET loaded_at = ?, template_count = ?, "
+                        + "last_error = NULL, attempted_at = ? WHERE catalogue = ?")) {
+                    s.setTimestamp(1, Timestamp.from(catalogue.loadedAt()));
+                    s.setInt(2, catalogue.size());
+                    s.setTimestamp(3, Timestamp.from(catalogue.loadedAt()));
+                    s.setString(4, key);
+                    s.executeUpdate();
+                }
                 c.commit();
             } catch (SQLException | JsonProcessingException | RuntimeException e) {
                 c.rollback();
@@ -364,7 +378,7 @@ public class TemplateCatalogue {
         }
     }
 
-    /** loadedAt null and count -1 keep the row's (a failed load records only its error). */
+    /** loadedAt null and count -1 keep the row's (a failed load records only its error); on a connection in autocommit. */
     private static void upsert(Connection c, WatiCredentials credentials, Instant loadedAt, int count, String error, Instant attemptedAt)
             throws SQLException {
         String key = credentials.throttleKey();
@@ -449,7 +463,20 @@ public class TemplateCatalogue {
             return;
         }
         Entry entry = entry(credentials);
-        answer(exchange, credentials, entry, current(credentials, entry));
+        Catalogue catalogue = current(credentials, entry);
+        answer(exchange, credentials, entry, catalogue != null ? catalogue : lastGood(credentials, entry));
+    }
+
+    /** The catalogue last loaded (this instance's, else the database's), however old; null when never loaded. */
+    private Catalogue lastGood(WatiCredentials credentials, Entry entry) {
+        if (entry.catalogue != null) {
+            return entry.catalogue;
+        }
+        try {
+            return read(credentials.throttleKey());
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     /** POST /api/v1/templates/refresh?account=: loaded from WATI now. */

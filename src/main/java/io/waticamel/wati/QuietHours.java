@@ -76,8 +76,14 @@ public record QuietHours(LocalTime start, LocalTime end, ZoneId zone) {
             return now;
         }
         LocalDate endDay = crossesMidnight && !time.isBefore(start) ? local.toLocalDate().plusDays(1) : local.toLocalDate();
-        // a wall-clock end that does not exist that day (a daylight-saving gap) is moved forward by the gap
-        return ZonedDateTime.of(endDay, end, zone).toInstant();
+        // a wall-clock end that does not exist that day (a daylight-saving gap) is moved forward by the gap; one that is
+        // there twice (the hour repeated when clocks go back) is its later one when the earlier has already passed
+        ZonedDateTime windowEnd = ZonedDateTime.of(endDay, end, zone);
+        Instant at = windowEnd.toInstant();
+        if (!at.isAfter(now)) {
+            at = windowEnd.withLaterOffsetAtOverlap().toInstant();
+        }
+        return at.isAfter(now) ? at : now;
     }
 
     @Override

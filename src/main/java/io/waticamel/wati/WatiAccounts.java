@@ -94,6 +94,12 @@ public class WatiAccounts {
         }
     }
 
+    /** The named account's {@code time-zone} as configured, or null (none, or the request's own credentials). */
+    public String timeZone(WatiCredentials credentials) {
+        return credentials == null || credentials.account() == null ? null
+                : configuration.apply("wati.accounts." + credentials.account() + ".time-zone").orElse(null);
+    }
+
     /** At start: every named account's quiet hours can be read, or the runtime does not start (the mistake named). */
     public void checkQuietHours(java.util.Collection<String> names) {
         names.forEach(this::quietHours);

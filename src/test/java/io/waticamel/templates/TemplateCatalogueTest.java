@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.files.UrlGuard;
 import io.waticamel.testing.MutableClock;
+import io.waticamel.testing.PostgresServer;
 import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiCredentials;
 import org.flywaydb.core.Flyway;
@@ -86,6 +87,33 @@ class TemplateCatalogueTest {
         clock.advance(Duration.ofSeconds(10));
         catalogue.verdict(shop, "order_update");
         assertThat(loads).hasValue(2);
+    }
+
+    @Test
+    void twoInstancesLoadingOneCatalogueOnPostgresqlBothSucceed() throws Exception {
+        try (PostgresServer postgres = PostgresServer.start()) {
+            javax.sql.DataSource shared = postgres.dataSource();
+            Flyway.configure().dataSource(shared).load().migrate();
+            // both instances fetch before either saves: their replacements of the templates meet in the database
+            CountDownLatch bothFetched = new CountDownLatch(2);
+            TemplateCatalogue.Pages pages = (credentials, size, page) -> {
+                bothFetched.countDown();
+                bothFetched.await(10, TimeUnit.SECONDS);
+                return new ObjectMapper().readTree(PAGE);
+            };
+            TemplateCatalogue a = new TemplateCatalogue(shared, pages, new WatiAccounts(key -> Optional.empty(),
+                    new UrlGuard(new io.waticamel.http.AddressGuard(false))), Set::of, clock, true, Duration.ofMinutes(15), Duration.ofSeconds(10));
+            TemplateCatalogue b = new TemplateCatalogue(shared, pages, new WatiAccounts(key -> Optional.empty(),
+                    new UrlGuard(new io.waticamel.http.AddressGuard(false))), Set::of, clock, true, Duration.ofMinutes(15), Duration.ofSeconds(10));
+
+            CompletableFuture<TemplateCatalogue.Verdict> first = CompletableFuture.supplyAsync(() -> a.verdict(shop, "order_update"));
+            CompletableFuture<TemplateCatalogue.Verdict> second = CompletableFuture.supplyAsync(() -> b.verdict(shop, "order_update"));
+
+            // each loaded and checks (a failed load would leave nothing to check: approved empty)
+            assertThat(first.get(30, TimeUnit.SECONDS).approved()).extracting(Template::name).containsExactly("order_update");
+            assertThat(second.get(30, TimeUnit.SECONDS).approved()).extracting(Template::name).containsExactly("order_update");
+            assertThat(a.read(shop.throttleKey()).size()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -53,6 +53,15 @@ class QuietHoursTest {
     }
 
     @Test
+    void anEndInTheRepeatedHourWhenClocksGoBackIsItsLaterOne() {
+        QuietHours berlin = QuietHours.parse("22:00-02:30", "Europe/Berlin");
+        // 2026-10-25: 03:00 CEST becomes 02:00 CET; 02:10 CET (01:10Z) is the second 02:10, inside the window until 02:30 CET
+        assertThat(berlin.sendableAt(Instant.parse("2026-10-25T01:10:00Z"))).isEqualTo(Instant.parse("2026-10-25T01:30:00Z"));
+        // the first 02:10 (CEST, 00:10Z) waits for the first 02:30
+        assertThat(berlin.sendableAt(Instant.parse("2026-10-25T00:10:00Z"))).isEqualTo(Instant.parse("2026-10-25T00:30:00Z"));
+    }
+
+    @Test
     void unreadableValuesAreNamed() {
         assertThatThrownBy(() -> QuietHours.parse("9pm-8am", "UTC")).isInstanceOf(ActionRejectedException.class).hasMessageContaining("HH:mm-HH:mm");
         assertThatThrownBy(() -> QuietHours.parse("25:00-08:00", "UTC")).hasMessageContaining("HH:mm-HH:mm");

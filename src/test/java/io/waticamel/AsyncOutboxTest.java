@@ -205,4 +205,17 @@ class AsyncOutboxTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "done".equals(get("/api/v1/actions/" + id).json().get("state").asText()));
         assertThat(get("/api/v1/actions/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
     }
+
+    @Test
+    void aSendAtQueuesASynchronousRequestWhereNoAccountHasQuietHours() throws Exception {
+        // this runtime configures no quiet hours: only the body's send_at sends the request to the outbox
+        RunningRuntime.Response scheduled = runtime.postAction(body("later", ",\"send_at\":\"2099-01-01T00:00:00Z\""));
+        assertThat(scheduled.status()).as(scheduled.body()).isEqualTo(400);
+        assertThat(scheduled.runText()).contains("days ahead");
+
+        RunningRuntime.Response soon = runtime.postAction(body("soon", ",\"send_at\":\"" + java.time.Instant.now().plusSeconds(3600) + "\""));
+        assertThat(soon.status()).as(soon.body()).isEqualTo(202);
+        assertThat(soon.json().get("state").asText()).isEqualTo("scheduled");
+        assertThat(runtime.postAction(body("now", "")).status()).isEqualTo(200);
+    }
 }

@@ -103,7 +103,8 @@ public class StorageConfiguration implements CamelConfiguration {
     @BindToRegistry
     public synchronized SendTimes sendTimes(CamelContext context, UrlGuard urlGuard) {
         if (sendTimes == null) {
-            sendTimes = new SendTimes(clock, new WatiAccounts(ActionPipelineConfiguration.configuration(context), urlGuard)::quietHours);
+            sendTimes = new SendTimes(clock, new WatiAccounts(ActionPipelineConfiguration.configuration(context), urlGuard)::quietHours,
+                    !ConfiguredNames.of(context, "wati.accounts.", ".quiet-hours").isEmpty());
         }
         return sendTimes;
     }

@@ -110,13 +110,33 @@ public class Outbox {
         if (isAsync(exchange)) {
             return true;
         }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        // most synchronous actions have neither: not read a second time then
+        if (body == null || !sendTimes.anyQuietHours() && !contains(body, SEND_AT_KEY)) {
+            return false;
+        }
         ActionFields fields;
         try {
-            fields = reader.read(exchange.getMessage().getBody(byte[].class));
+            fields = reader.read(body);
         } catch (ActionException e) {
             return false;
         }
         return sendTimes.later(fields);
+    }
+
+    private static final byte[] SEND_AT_KEY = ("\"" + SendTimes.FIELD + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static boolean contains(byte[] body, byte[] key) {
+        outer:
+        for (int i = 0; i <= body.length - key.length; i++) {
+            for (int j = 0; j < key.length; j++) {
+                if (body[i + j] != key[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /**

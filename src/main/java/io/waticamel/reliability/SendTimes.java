@@ -45,13 +45,21 @@ public class SendTimes {
 
     private final Clock clock;
     private final Function<String, QuietHours> quietHours;
+    private final boolean anyQuietHours;
 
     /**
-     * @param quietHours a named account's quiet hours (its lower-case name), null when it has none
+     * @param quietHours    a named account's quiet hours (its lower-case name), null when it has none
+     * @param anyQuietHours whether any named account has them
      */
-    public SendTimes(Clock clock, Function<String, QuietHours> quietHours) {
+    public SendTimes(Clock clock, Function<String, QuietHours> quietHours, boolean anyQuietHours) {
         this.clock = clock;
         this.quietHours = quietHours;
+        this.anyQuietHours = anyQuietHours;
+    }
+
+    /** Whether any named account has quiet hours (else only a send_at makes an action wait). */
+    public boolean anyQuietHours() {
+        return anyQuietHours;
     }
 
     /** Now, by the runtime's clock. */

@@ -20,7 +20,7 @@ class SendTimesTest {
     static final Instant NOON = Instant.parse("2026-12-01T10:00:00Z");
     final MutableClock clock = new MutableClock(NOON);
     final QuietHours overnight = QuietHours.parse("21:00-08:00", "Africa/Johannesburg");
-    final SendTimes times = new SendTimes(clock, name -> name.equals("quiet") ? overnight : null);
+    final SendTimes times = new SendTimes(clock, name -> name.equals("quiet") ? overnight : null, true);
 
     static ActionFields fields(String... pairs) {
         Map<String, String> map = new LinkedHashMap<>();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -89,30 +90,32 @@ public class Outbox {
         this.sendTimes = sendTimes;
     }
 
-    /** {@code Prefer: respond-async}, or {@code "async": true} in the body. */
-    public boolean isAsync(Exchange exchange) {
+    /** {@code "async": true} (or "true") anywhere in the body. */
+    private static final Pattern ASYNC_IN_BODY = Pattern.compile("\"async\"\\s*:\\s*(true|\"true\")");
+    private static final String SEND_AT_KEY = "\"" + SendTimes.FIELD + "\"";
+
+    /**
+     * post-action: whether the request goes to the outbox, answered 202: asked to be async ({@code Prefer:
+     * respond-async}, or {@code "async": true} in the body), or due later than now ({@link SendTimes#later}: a
+     * send_at, or a template of an account inside its quiet hours, synchronous calls included). A body that cannot be
+     * read goes the synchronous way, which answers it.
+     */
+    public boolean viaOutbox(Exchange exchange) {
         String prefer = exchange.getMessage().getHeader("Prefer", "", String.class).toLowerCase(Locale.ROOT);
         if (prefer.contains("respond-async")) {
             return true;
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
         exchange.getMessage().setBody(body);
-        return body != null && new String(body, java.nio.charset.StandardCharsets.UTF_8).matches("(?s).*\"async\"\\s*:\\s*(true|\"true\").*");
-    }
-
-    /**
-     * post-action: whether the request goes to the outbox, answered 202: asked to be async, or due
-     * later than now ({@link SendTimes#later}: a send_at, or a template of an account inside its
-     * quiet hours, synchronous calls included). A body that cannot be read goes the synchronous way,
-     * which answers it.
-     */
-    public boolean viaOutbox(Exchange exchange) {
-        if (isAsync(exchange)) {
+        if (body == null) {
+            return false;
+        }
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        if (ASYNC_IN_BODY.matcher(text).find()) {
             return true;
         }
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        // most synchronous actions have neither: not read a second time then
-        if (body == null || !sendTimes.anyQuietHours() && !contains(body, SEND_AT_KEY)) {
+        // most synchronous actions name no send_at where no account has quiet hours: not read a second time then
+        if (!sendTimes.anyQuietHours() && !text.contains(SEND_AT_KEY)) {
             return false;
         }
         ActionFields fields;
@@ -122,21 +125,6 @@ public class Outbox {
             return false;
         }
         return sendTimes.later(fields);
-    }
-
-    private static final byte[] SEND_AT_KEY = ("\"" + SendTimes.FIELD + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-
-    private static boolean contains(byte[] body, byte[] key) {
-        outer:
-        for (int i = 0; i <= body.length - key.length; i++) {
-            for (int j = 0; j < key.length; j++) {
-                if (body[i + j] != key[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     /**

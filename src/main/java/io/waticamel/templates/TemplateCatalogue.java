@@ -316,8 +316,7 @@ public class TemplateCatalogue {
 
     private static String reason(Exception e) {
         // WATI's reason or the connection error: neither holds the token (it is only ever a header)
-        String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return text.length() > 500 ? text.substring(0, 500) : text;
+        return Rows.cut(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), 500);
     }
 
     // ---- the database ----

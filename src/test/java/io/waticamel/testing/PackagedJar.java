@@ -41,24 +41,19 @@ public final class PackagedJar {
         Process process = builder.start();
         processes.add(process);
         HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("runtime exited: " + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200) {
-                    return process;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            // not a spin: on 2 cores a busy loop here takes a core from the runtime that is starting
-            Thread.sleep(100);
-        }
-        throw new AssertionError("runtime not healthy within 60 s");
+        org.awaitility.Awaitility.await("runtime healthy on port " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("runtime exited: " + Files.readString(log));
+                    }
+                    try {
+                        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
+                                HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    } catch (IOException notYet) {
+                        return false; // not listening yet
+                    }
+                });
+        return process;
     }
 
     /** Stops each process (SIGTERM, then SIGKILL after 20 s). */

@@ -14,6 +14,7 @@ import io.waticamel.config.MediaConfiguration;
 import io.waticamel.config.OutboundConfiguration;
 import io.waticamel.config.RoutesConfiguration;
 import io.waticamel.config.SecurityConfiguration;
+import io.waticamel.config.StartupLine;
 import io.waticamel.config.StorageConfiguration;
 import io.waticamel.config.TemplatesConfiguration;
 import org.apache.camel.CamelConfiguration;
@@ -32,6 +33,12 @@ public final class WatiCamelApplication {
     }
 
     public static void main(String[] args) throws Exception {
+        String logFormat = System.getProperty("wati.log.format", System.getenv().getOrDefault("WATI_LOG_FORMAT", "text"));
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            // the logging set-up names its appender by this value: another would silence every log line
+            System.err.println("wati.log.format (WATI_LOG_FORMAT) is text or json, not '" + logFormat + "'");
+            System.exit(2);
+        }
         // Camel's file: route pattern needs the folder (read before any bean exists): an empty one is fine
         Files.createDirectories(userRoutesFolder());
         newMain().run(args);
@@ -51,6 +58,7 @@ public final class WatiCamelApplication {
         Main main = new Main();
         main.bind(CLOCK, clock);
         main.addMainListener(new DataFolder());
+        main.addMainListener(new StartupLine());
         for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
                 StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class,
                 TemplatesConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class)) {

@@ -259,7 +259,7 @@ class ReliabilityTest {
             for (Future<RunningRuntime.Response> replay : replays) {
                 statuses.add(replay.get().status());
                 if (replay.get().status() == 409) {
-                    assertThat(replay.get().json().get("status").asText()).isEqualTo("replaying");
+                    assertThat(replay.get().json().get("state").asText()).isEqualTo("replaying");
                 }
             }
             assertThat(statuses).containsExactlyInAnyOrder(200, 409);

@@ -45,7 +45,7 @@ class SecretsInLogsTest {
         wati = new WatiDouble();
         files = new WatiDouble();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Appender console = context.getConfiguration().getAppender("console");
+        Appender console = context.getConfiguration().getRootLogger().getAppenders().values().iterator().next();
         capture = WriterAppender.newBuilder().setName("capture").setTarget(log)
                 .setLayout((org.apache.logging.log4j.core.Layout<?>) console.getLayout()).build();
         capture.start();

@@ -28,6 +28,7 @@ import io.waticamel.events.MessageLog;
 import io.waticamel.events.OptOuts;
 import io.waticamel.events.WatiEvent;
 import io.waticamel.http.JsonAnswer;
+import io.waticamel.http.QueryParameters;
 import io.waticamel.pipeline.Action;
 import io.waticamel.pipeline.ActionApi;
 import io.waticamel.pipeline.Throttled;
@@ -188,7 +189,7 @@ public class CampaignSteps {
             schedule = CampaignSchedule.of(request.settings(), clock.instant());
             checkTemplate(credentials, request);
         } catch (ActionRejectedException e) {
-            JsonAnswer.send(exchange, e.httpStatus(), Map.of("error", e.getMessage()));
+            JsonAnswer.error(exchange, e.httpStatus(), e.getMessage());
             return;
         }
         String caller = owners.caller(exchange);
@@ -208,7 +209,7 @@ public class CampaignSteps {
                     request.mode() == Mode.BULK ? bulkSize : singleBatchSize);
         } catch (SQLException e) {
             LOG.warn("Campaign not stored: {}", e.toString());
-            JsonAnswer.send(exchange, 503, Map.of("error", "The campaign could not be stored (database unavailable): try again later"));
+            JsonAnswer.error(exchange, 503, "The campaign could not be stored (database unavailable): try again later");
             return;
         }
         LOG.info("Campaign {} of {} accepted: {} recipients ({} skipped), template {}, {} mode, account {}{}", id, caller,
@@ -265,7 +266,7 @@ public class CampaignSteps {
 
     /** GET /api/v1/campaigns?page=&size=: the caller's campaigns, newest first. */
     public void list(Exchange exchange) throws Exception {
-        int[] paging = paging(exchange);
+        int[] paging = paging(exchange, "page", "size");
         if (paging == null) {
             return;
         }
@@ -279,13 +280,15 @@ public class CampaignSteps {
             notFound(exchange);
             return;
         }
-        String status = exchange.getMessage().getHeader("status", String.class);
-        status = status == null || status.isBlank() ? null : status.strip().toLowerCase(Locale.ROOT);
-        if (status != null && !List.of("pending", "deferred", "sent", "failed", "skipped", "unknown").contains(status)) {
-            JsonAnswer.send(exchange, 400, Map.of("error", "status is one of pending, deferred, sent, failed, skipped, unknown"));
+        String status;
+        try {
+            status = QueryParameters.of(exchange, "status", "page", "size").oneOf("status",
+                    List.of("pending", "deferred", "sent", "failed", "skipped", "unknown"));
+        } catch (ActionRejectedException e) {
+            JsonAnswer.error(exchange, 400, e.getMessage());
             return;
         }
-        int[] paging = paging(exchange);
+        int[] paging = paging(exchange, "status", "page", "size");
         if (paging == null) {
             return;
         }
@@ -322,8 +325,8 @@ public class CampaignSteps {
             return;
         }
         if (!store.changeStatus(id, from, to)) {
-            JsonAnswer.send(exchange, 409, Map.of("error", "The campaign is " + store.summary(id, null).get("status") + ": it cannot be made "
-                    + to));
+            JsonAnswer.error(exchange, 409, "The campaign is " + store.summary(id, null).get("status") + ": it cannot be made "
+                    + to);
             return;
         }
         LOG.info("Campaign {} {} by {}", id, to, owners.caller(exchange));
@@ -352,20 +355,16 @@ public class CampaignSteps {
     }
 
     private static void notFound(Exchange exchange) throws Exception {
-        JsonAnswer.send(exchange, 404, Map.of("error", "No campaign with this id"));
+        JsonAnswer.error(exchange, 404, "No campaign with this id");
     }
 
-    /** page and size from the query, or null after answering 400. */
-    private static int[] paging(Exchange exchange) throws Exception {
+    /** page and size from a query of the parameters {@code names}, or null after answering 400. */
+    private static int[] paging(Exchange exchange, String... names) throws Exception {
         try {
-            int page = Integer.parseInt(exchange.getMessage().getHeader("page", "0", String.class).strip());
-            int size = Integer.parseInt(exchange.getMessage().getHeader("size", "100", String.class).strip());
-            if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-                throw new NumberFormatException();
-            }
-            return new int[] {page, size};
-        } catch (NumberFormatException e) {
-            JsonAnswer.send(exchange, 400, Map.of("error", "page is 0 or more, size 1 to " + MAX_PAGE_SIZE));
+            QueryParameters query = QueryParameters.of(exchange, names);
+            return new int[] {query.number("page", 0, 0, Integer.MAX_VALUE), query.number("size", 100, 1, MAX_PAGE_SIZE)};
+        } catch (ActionRejectedException e) {
+            JsonAnswer.error(exchange, 400, e.getMessage());
             return null;
         }
     }

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.waticamel.http.ErrorPages;
+import io.waticamel.http.RequestIdProperty;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.security.AnonymousHealth;
 import io.waticamel.security.ApiKeyAuthentication;
@@ -33,12 +35,14 @@ public class SecurityConfiguration implements CamelConfiguration {
      * file is read or generated here, once).
      */
     @Override
-    public void configure(CamelContext context) throws IOException {
+    public void configure(CamelContext context) throws Exception {
         String dataDir = context.getPropertiesComponent().resolveProperty("wati.data.dir").orElse("data");
         ApiKeys keys = ApiKeys.configuredOrGenerated(configuredKeys(context), Path.of(dataDir, "api-key"));
         long campaignBodies = Long.parseLong(context.getPropertiesComponent().resolveProperty("wati.campaigns.max-body-bytes").orElse("33554432")
                 .strip());
         ApiKeyHttpServer.install(context, new ApiKeyAuthentication(keys), new AnonymousHealth(keys), "/api/v1/campaigns", campaignBodies);
+        context.getManagementStrategy().addEventNotifier(new RequestIdProperty());
+        context.addStartupListener(new ErrorPages());
         InboundConnections.install(context, new ConnectionDeadlines.Limits(duration(context, "wati.api.idle-timeout"),
                 duration(context, "wati.api.request-head-timeout"), duration(context, "wati.api.request-body-timeout")));
     }

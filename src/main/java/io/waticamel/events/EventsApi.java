@@ -6,9 +6,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.http.JsonAnswer;
+import io.waticamel.http.QueryParameters;
 import io.waticamel.security.RecordOwners;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
  * The stored WATI events for operators (bean {@code watiEventsApi}): list, show and retry a failed
@@ -32,21 +32,23 @@ public class EventsApi {
         if (!admin(exchange)) {
             return;
         }
-        Message in = exchange.getMessage();
+        QueryParameters query;
         int page;
         int size;
+        String state;
         try {
-            page = MessageLog.bounded(in.getHeader("page", String.class), 0, 0, Integer.MAX_VALUE, "page");
-            size = MessageLog.bounded(in.getHeader("size", String.class), 50, 1, MAX_PAGE_SIZE, "size");
+            query = QueryParameters.of(exchange, "state", "account", "type", "page", "size");
+            page = query.number("page", 0, 0, Integer.MAX_VALUE);
+            size = query.number("size", 50, 1, MAX_PAGE_SIZE);
+            state = query.oneOf("state", EventStore.STATES);
         } catch (ActionRejectedException e) {
-            JsonAnswer.send(exchange, 400, Map.of("error", e.getMessage()));
+            JsonAnswer.error(exchange, 400, e.getMessage());
             return;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("page", page);
         answer.put("size", size);
-        answer.put("events", store.list(blankToNull(in.getHeader("state", String.class)), blankToNull(in.getHeader("account", String.class)),
-                blankToNull(in.getHeader("type", String.class)), page, size));
+        answer.put("events", store.list(state, query.text("account"), query.text("type"), page, size));
         JsonAnswer.send(exchange, 200, answer);
     }
 
@@ -68,7 +70,7 @@ public class EventsApi {
         if (store.retry((Long) event.get("id"))) {
             JsonAnswer.send(exchange, 202, Map.of("id", event.get("id"), "state", "received"));
         } else {
-            JsonAnswer.send(exchange, 409, Map.of("error", "Only a failed event can be retried; this one is " + event.get("state")));
+            JsonAnswer.error(exchange, 409, "Only a failed event can be retried; this one is " + event.get("state"));
         }
     }
 
@@ -80,7 +82,7 @@ public class EventsApi {
         String id = exchange.getMessage().getHeader("id", String.class);
         Map<String, Object> event = id != null && id.matches("[0-9]{1,18}") ? store.find(Long.parseLong(id)) : null;
         if (event == null) {
-            JsonAnswer.send(exchange, 404, Map.of("error", "No event with this id"));
+            JsonAnswer.error(exchange, 404, "No event with this id");
         }
         return event;
     }
@@ -89,11 +91,8 @@ public class EventsApi {
         if (owners.seesAll(exchange)) {
             return true;
         }
-        JsonAnswer.send(exchange, 403, Map.of("error", "WATI events are shown to the API keys named in wati.api-admins only"));
+        JsonAnswer.error(exchange, 403, "WATI events are shown to the API keys named in wati.api-admins only");
         return false;
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-    }
 }

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.action.TaskResult;
 import io.waticamel.http.JsonAnswer;
+import io.waticamel.http.QueryParameters;
 import io.waticamel.pipeline.Action;
 import io.waticamel.security.RecordOwners;
 import io.waticamel.wati.PhoneNumbers;
@@ -319,23 +320,23 @@ public class MessageLog {
      * newest first. {@code since} is an instant ({@code 2026-11-29T10:00:00Z}) or a date (UTC).
      */
     public void list(Exchange exchange) throws Exception {
-        Message in = exchange.getMessage();
         String number;
+        String account;
         Instant since;
         int page;
         int size;
         try {
-            String rawNumber = in.getHeader("number", String.class);
-            number = rawNumber == null || rawNumber.isBlank() ? null : PhoneNumbers.normalise(rawNumber);
-            since = instant(in.getHeader("since", String.class));
-            page = bounded(in.getHeader("page", String.class), 0, 0, Integer.MAX_VALUE, "page");
-            size = bounded(in.getHeader("size", String.class), 50, 1, MAX_PAGE_SIZE, "size");
+            QueryParameters query = QueryParameters.of(exchange, "number", "account", "since", "page", "size");
+            String rawNumber = query.text("number");
+            number = rawNumber == null ? null : PhoneNumbers.normalise(rawNumber);
+            account = query.text("account") == null ? null : query.text("account").toLowerCase(java.util.Locale.ROOT);
+            since = instant(query.text("since"));
+            page = query.number("page", 0, 0, Integer.MAX_VALUE);
+            size = query.number("size", 50, 1, MAX_PAGE_SIZE);
         } catch (ActionRejectedException e) {
-            JsonAnswer.send(exchange, 400, Map.of("error", e.getMessage()));
+            JsonAnswer.error(exchange, 400, e.getMessage());
             return;
         }
-        String account = in.getHeader("account", String.class);
-        account = account == null || account.isBlank() ? null : account.strip().toLowerCase(java.util.Locale.ROOT);
         Map<String, Object> conditions = new LinkedHashMap<>();
         conditions.put("caller = ?", owners.seesAll(exchange) ? null : owners.caller(exchange));
         conditions.put("number = ?", number);
@@ -384,18 +385,4 @@ public class MessageLog {
         }
     }
 
-    static int bounded(String text, int fallback, int min, int max, String name) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text.strip());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new ActionRejectedException(name + " must be a number from " + min + (max == Integer.MAX_VALUE ? "" : " to " + max));
-    }
 }

@@ -18,13 +18,13 @@ import javax.sql.DataSource;
 
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.http.JsonAnswer;
+import io.waticamel.http.QueryParameters;
 import io.waticamel.pipeline.Action;
 import io.waticamel.security.RecordOwners;
 import io.waticamel.wati.PhoneNumbers;
 import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiCredentials;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,8 +201,8 @@ public class OptOuts {
     /** Undoing a customer's STOP is for the keys of wati.api-admins (or the only key): 403 for others. */
     public void delete(Exchange exchange) throws Exception {
         if (!owners.seesAll(exchange)) {
-            JsonAnswer.send(exchange, 403, Map.of("error", "Opting a number back in is for the API keys named in wati.api-admins; "
-                    + "the customer can also write START"));
+            JsonAnswer.error(exchange, 403, "Opting a number back in is for the API keys named in wati.api-admins; "
+                    + "the customer can also write START");
             return;
         }
         set(exchange, false);
@@ -223,22 +223,22 @@ public class OptOuts {
 
     /** The path's number and the query's account, checked; null after a 400 or 404 has been answered. */
     private Target target(Exchange exchange) throws Exception {
-        Message in = exchange.getMessage();
-        String account = in.getHeader("account", String.class);
+        String account;
         String number;
         try {
-            number = PhoneNumbers.normalise(in.getHeader("number", String.class));
+            account = QueryParameters.of(exchange, "account").text("account");
+            number = PhoneNumbers.normalise(exchange.getMessage().getHeader("number", String.class));
         } catch (ActionRejectedException e) {
-            JsonAnswer.send(exchange, 400, Map.of("error", e.getMessage()));
+            JsonAnswer.error(exchange, 400, e.getMessage());
             return null;
         }
-        if (account == null || account.isBlank()) {
-            JsonAnswer.send(exchange, 400, Map.of("error", "account is required (?account=<name>): opt-outs are per named account"));
+        if (account == null) {
+            JsonAnswer.error(exchange, 400, "account is required (?account=<name>): opt-outs are per named account");
             return null;
         }
         String name = account.strip().toLowerCase(Locale.ROOT);
         if (!WatiAccounts.isValidName(name) || endpoints.apply(name) == null) {
-            JsonAnswer.send(exchange, 404, Map.of("error", "Unknown account: configure wati.accounts.<name>.endpoint"));
+            JsonAnswer.error(exchange, 404, "Unknown account: configure wati.accounts.<name>.endpoint");
             return null;
         }
         return new Target(name, number);

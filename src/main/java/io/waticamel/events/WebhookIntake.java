@@ -53,7 +53,7 @@ public class WebhookIntake {
         String account = in.getHeader("account", "", String.class).toLowerCase(Locale.ROOT);
         String secret = in.getHeader("secret", "", String.class);
         if (!authentic(account, secret)) {
-            JsonAnswer.send(exchange, 404, Map.of("error", "Not found"));
+            JsonAnswer.error(exchange, 404, "Not found");
             return;
         }
         byte[] body = in.getBody(byte[].class);
@@ -61,7 +61,7 @@ public class WebhookIntake {
         try {
             event = WatiEvent.parse(body);
         } catch (ActionRejectedException e) {
-            JsonAnswer.send(exchange, 400, Map.of("error", e.getMessage()));
+            JsonAnswer.error(exchange, 400, e.getMessage());
             return;
         }
         boolean stored = store.insert(account, event, body, Instant.now());
@@ -109,6 +109,6 @@ public class WebhookIntake {
     public void notStored(Exchange exchange) throws JsonProcessingException {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("WATI event not stored ({}): answered 503, WATI will deliver it again", e == null ? "unknown" : e.toString());
-        JsonAnswer.send(exchange, 503, Map.of("error", "The event could not be stored; deliver it again later"));
+        JsonAnswer.error(exchange, 503, "The event could not be stored; deliver it again later");
     }
 }

@@ -12,7 +12,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.waticamel.action.ActionRejectedException;
 import io.waticamel.http.JsonAnswer;
+import io.waticamel.http.QueryParameters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -57,28 +59,28 @@ public class FileRecords {
         if (body instanceof Map<?, ?> row && !row.isEmpty()) {
             JsonAnswer.send(exchange, 200, record((Map<String, Object>) row));
         } else {
-            JsonAnswer.send(exchange, 404, Map.of("error", "No file with id " + (isValidId(id) ? id : "(invalid id)")));
+            JsonAnswer.error(exchange, 404, "No file with id " + (isValidId(id) ? id : "(invalid id)"));
         }
     }
 
     /** GET /api/v1/files?owner_id=&page=&size=: checks the query and sets headers ownerId, limit, offset. */
     public void pageRequest(Exchange exchange) throws JsonProcessingException {
         Message in = exchange.getMessage();
-        String owner = in.getHeader("owner_id", String.class);
-        Integer page = number(in.getHeader("page", String.class), 0);
-        Integer size = number(in.getHeader("size", String.class), DEFAULT_PAGE_SIZE);
-        String error = null;
-        if (owner == null || owner.isBlank()) {
-            error = "owner_id is required";
-        } else if (!MediaNames.isValidOwnerId(owner)) {
-            error = "Invalid owner_id: " + MediaNames.OWNER_ID_RULE;
-        } else if (page == null || page < 0) {
-            error = "page must be a number from 0";
-        } else if (size == null || size < 1 || size > MAX_PAGE_SIZE) {
-            error = "size must be a number from 1 to " + MAX_PAGE_SIZE;
-        }
-        if (error != null) {
-            JsonAnswer.send(exchange, 400, Map.of("error", error));
+        String owner;
+        int page;
+        int size;
+        try {
+            QueryParameters query = QueryParameters.of(exchange, "owner_id", "page", "size");
+            owner = query.text("owner_id");
+            if (owner == null) {
+                throw new ActionRejectedException("owner_id is required");
+            } else if (!MediaNames.isValidOwnerId(owner)) {
+                throw new ActionRejectedException("Invalid owner_id: " + MediaNames.OWNER_ID_RULE);
+            }
+            page = query.number("page", 0, 0, Integer.MAX_VALUE);
+            size = query.number("size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+        } catch (ActionRejectedException e) {
+            JsonAnswer.error(exchange, 400, e.getMessage());
             exchange.setRouteStop(true);
             return;
         }
@@ -101,17 +103,6 @@ public class FileRecords {
         JsonAnswer.send(exchange, 200, answer);
     }
 
-
-    private static Integer number(String text, int fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.valueOf(text.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 
     static String timestamp(Object value) {
         if (value instanceof Timestamp ts) {

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionRejectedException;
 import io.waticamel.pipeline.Action;
 import io.waticamel.action.TaskResult;
 import io.waticamel.security.ApiKeyAuthentication;
@@ -29,6 +30,7 @@ import io.waticamel.security.SecretBox;
 import io.waticamel.security.UndecryptableSecretException;
 import io.waticamel.wati.WatiCredentials;
 import io.waticamel.http.JsonAnswer;
+import io.waticamel.http.QueryParameters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -153,19 +155,18 @@ public class DeadLetters {
         boolean claimed = claim(id, onlyOf);
         Map<String, Object> row = find(id, onlyOf);
         if (row == null) {
-            JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
+            JsonAnswer.error(exchange, 404, "No dead letter with this id");
             exchange.setRouteStop(true);
             return;
         }
         if (!claimed) {
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("error", "resolved".equals(row.get("status"))
+            Map<String, Object> letter = new LinkedHashMap<>();
+            letter.put("state", row.get("status"));
+            letter.put("dead_letter", record(row));
+            JsonAnswer.error(exchange, 409, "resolved".equals(row.get("status"))
                     ? "Dead letter already resolved: it is not sent again"
                     : "Dead letter is being replayed: one replay at a time (one that has not ended after "
-                            + "wati.dead-letters.replay-timeout may be started again)");
-            answer.put("status", row.get("status"));
-            answer.put("dead_letter", record(row));
-            JsonAnswer.send(exchange, 409, answer);
+                            + "wati.dead-letters.replay-timeout may be started again)", letter);
             exchange.setRouteStop(true);
             return;
         }
@@ -180,10 +181,9 @@ public class DeadLetters {
             // a key change without wati.secret-key.previous: the operator can fix it, the letter stays replayable
             reopen(id, null);
             LOG.warn("Dead letter {} not replayed: {}", id, e.getMessage());
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("error", e.getMessage());
-            answer.put("dead_letter", record(find(id, onlyOf)));
-            JsonAnswer.send(exchange, 409, answer);
+            Map<String, Object> letter = new LinkedHashMap<>();
+            letter.put("dead_letter", record(find(id, onlyOf)));
+            JsonAnswer.error(exchange, 409, e.getMessage(), letter);
             exchange.setRouteStop(true);
             return;
         } catch (JsonProcessingException | RuntimeException e) {
@@ -265,7 +265,7 @@ public class DeadLetters {
     public void one(Exchange exchange) throws SQLException, JsonProcessingException {
         Map<String, Object> row = find(exchange.getMessage().getHeader("id", String.class), onlyOf(exchange));
         if (row == null) {
-            JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
+            JsonAnswer.error(exchange, 404, "No dead letter with this id");
         } else {
             JsonAnswer.send(exchange, 200, record(row));
         }
@@ -280,7 +280,7 @@ public class DeadLetters {
                 s.setString(2, onlyOf);
             }
             if (s.executeUpdate() == 0) {
-                JsonAnswer.send(exchange, 404, Map.of("error", "No dead letter with this id"));
+                JsonAnswer.error(exchange, 404, "No dead letter with this id");
                 return;
             }
         }
@@ -289,11 +289,18 @@ public class DeadLetters {
 
     /** GET /api/v1/dead-letters?action=&account=&status=&page=&size= (newest first): the caller's own, or all for an admin. */
     public void list(Exchange exchange) throws SQLException, JsonProcessingException {
-        Message in = exchange.getMessage();
-        int page = intParam(in.getHeader("page", String.class), 0);
-        int size = intParam(in.getHeader("size", String.class), 50);
-        if (page < 0 || size < 1 || size > 500) {
-            JsonAnswer.send(exchange, 400, Map.of("error", "page must be from 0 and size from 1 to 500"));
+        int page;
+        int size;
+        Map<String, String> filters = new LinkedHashMap<>();
+        try {
+            QueryParameters query = QueryParameters.of(exchange, "action", "account", "status", "page", "size");
+            page = query.number("page", 0, 0, Integer.MAX_VALUE);
+            size = query.number("size", 50, 1, 500);
+            filters.put("action", query.text("action"));
+            filters.put("account", query.text("account"));
+            filters.put("status", query.oneOf("status", List.of("open", "replaying", "resolved")));
+        } catch (ActionRejectedException e) {
+            JsonAnswer.error(exchange, 400, e.getMessage());
             return;
         }
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM dead_letters WHERE 1 = 1");
@@ -303,13 +310,12 @@ public class DeadLetters {
             sql.append(" AND caller = ?");
             args.add(onlyOf);
         }
-        for (String filter : new String[] {"action", "account", "status"}) {
-            String value = in.getHeader(filter, String.class);
-            if (value != null && !value.isBlank()) {
-                sql.append(" AND ").append(filter).append(" = ?");
-                args.add(value.strip());
+        filters.forEach((column, value) -> {
+            if (value != null) {
+                sql.append(" AND ").append(column).append(" = ?");
+                args.add(value);
             }
-        }
+        });
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
         List<Map<String, Object>> letters = new ArrayList<>();
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
@@ -377,15 +383,6 @@ public class DeadLetters {
         record.put("created_at", DateTimeFormatter.ISO_INSTANT.format((Instant) row.get("created_at")));
         record.put("updated_at", DateTimeFormatter.ISO_INSTANT.format((Instant) row.get("updated_at")));
         return record;
-    }
-
-
-    private static int intParam(String text, int fallback) {
-        try {
-            return text == null || text.isBlank() ? fallback : Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private static String truncate(String text) {

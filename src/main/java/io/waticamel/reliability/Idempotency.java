@@ -170,7 +170,7 @@ public class Idempotency {
     }
 
     private static void stop(Exchange exchange, int status, String error) throws Exception {
-        JsonAnswer.send(exchange, status, Map.of("error", error));
+        JsonAnswer.error(exchange, status, error);
         exchange.setRouteStop(true);
     }
 

@@ -431,7 +431,7 @@ public class Outbox {
             }
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    JsonAnswer.send(exchange, 404, Map.of("error", "No action with this id"));
+                    JsonAnswer.error(exchange, 404, "No action with this id");
                     return;
                 }
                 Map<String, Object> answer = new LinkedHashMap<>();

@@ -6,7 +6,10 @@ import java.util.Locale;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import io.waticamel.http.JsonAnswer;
+import io.waticamel.http.RequestIds;
 import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.waticamel.action.ActionFields;
 import io.waticamel.action.TaskResult;
@@ -17,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The API key on every path under {@value #PROTECTED_PATH}, in the HTTP server itself (a Vert.x
  * handler in front of all routes): the runtime's routes, REST and route files alike, whatever route
  * configuration they name; checked before the request body is read. Without a valid
- * {@code X-API-Key} the caller gets 401 (the task variables, run=false) and the connection is
+ * {@code X-API-Key} the caller gets 401 (on {@code POST /api/v1/actions} the task variables, run=false;
+ * elsewhere the error shape of {@link JsonAnswer}) and the connection is
  * closed, its body unread. On success the key is
  * removed from the request and the key's name is passed on as the header {@value #CALLER_HEADER}
  * (set here on every request, so a caller cannot choose it).
@@ -30,13 +34,16 @@ public class ApiKeyAuthentication implements AuthenticationHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyAuthentication.class);
 
     private final ApiKeys keys;
-    private final Buffer unauthorized;
+    private static final String ACTIONS_PATH = PROTECTED_PATH + "/v1/actions";
+    private static final String REFUSAL = "Missing or invalid API key: send the X-API-Key header";
+
+    private final Buffer unauthorizedTask;
 
     public ApiKeyAuthentication(ApiKeys keys) {
         this.keys = keys;
         try {
-            this.unauthorized = Buffer.buffer(new ObjectMapper().writeValueAsBytes(new TaskResult(ActionFields.DEFAULT_TASK_ID, false,
-                    "Missing or invalid API key: send the X-API-Key header", null, 401).variables()));
+            this.unauthorizedTask = Buffer.buffer(new ObjectMapper().writeValueAsBytes(new TaskResult(ActionFields.DEFAULT_TASK_ID, false,
+                    REFUSAL, null, 401).variables()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -66,8 +73,15 @@ public class ApiKeyAuthentication implements AuthenticationHandler {
         // no keep-alive for a caller without a key: the connection is closed once the 401 is out, so a
         // body still on its way (up to wati.api.max-body-bytes) is never read
         var connection = ctx.request().connection();
+        Buffer body = isAction(ctx) ? unauthorizedTask
+                : Buffer.buffer(JsonAnswer.bytes(JsonAnswer.errorBody(401, REFUSAL, RequestIds.of(ctx))));
         ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
-                .end(unauthorized).onComplete(sent -> connection.close());
+                .end(body).onComplete(sent -> connection.close());
+    }
+
+    /** A CRM posting an action reads the task variables, whatever the answer; every other caller gets the error shape. */
+    private static boolean isAction(RoutingContext ctx) {
+        return ctx.request().method() == HttpMethod.POST && ACTIONS_PATH.equalsIgnoreCase(ctx.normalizedPath());
     }
 
     static boolean isProtected(String path) {

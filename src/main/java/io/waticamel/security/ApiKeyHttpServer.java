@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.waticamel.http.RequestIds;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -12,7 +13,7 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
 
 /**
- * Puts {@link ApiKeyAuthentication} into Camel Main's embedded HTTP server as platform-http's
+ * Puts {@link RequestIds} and then {@link ApiKeyAuthentication} into Camel Main's embedded HTTP server as platform-http's
  * authentication handler for every path, before the server starts and before any route exists,
  * so no route file can opt out of it; {@link AnonymousHealth} in front of the health check;
  * {@link WebhookBodies} in front of the webhook paths; and {@link LargeBodies} on the one path that takes
@@ -37,6 +38,8 @@ public final class ApiKeyHttpServer {
         if (server.getStatus().isStarted() || server.getStatus().isStarting()) {
             throw new IllegalStateException("The embedded HTTP server started before the API key could be installed");
         }
+        // first of all: the request's id, so every answer and log line after it can carry it
+        protect(server.getConfiguration(), "/*", new RequestIds());
         protect(server.getConfiguration(), "/*", authentication);
         protect(server.getConfiguration(), WebhookBodies.PATH + "*", new WebhookBodies());
         protect(server.getConfiguration(), largeBodyPath, new LargeBodies(largeBodyMaxBytes));

@@ -34,6 +34,7 @@ import io.waticamel.action.NumberedParameters;
 import io.waticamel.action.TaskResult;
 import io.waticamel.events.Rows;
 import io.waticamel.http.JsonAnswer;
+import io.waticamel.http.QueryParameters;
 import io.waticamel.pipeline.Action;
 import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiAnswerInterpreter;
@@ -490,8 +491,8 @@ public class TemplateCatalogue {
 
     private void answer(Exchange exchange, WatiCredentials credentials, Entry entry, Catalogue catalogue) throws Exception {
         if (catalogue == null) {
-            JsonAnswer.send(exchange, 502, Map.of("error", "The template catalogue of " + credentials.label() + " could not be loaded: "
-                    + (entry.error != null ? entry.error : "another load of it is still under way")));
+            JsonAnswer.error(exchange, 502, "The template catalogue of " + credentials.label() + " could not be loaded: "
+                    + (entry.error != null ? entry.error : "another load of it is still under way"));
             return;
         }
         List<Map<String, Object>> templates = new ArrayList<>();
@@ -517,20 +518,26 @@ public class TemplateCatalogue {
 
     /** The query's named account, resolved; null after a 400 or 404 has been answered. */
     private WatiCredentials account(Exchange exchange) throws Exception {
-        String account = exchange.getMessage().getHeader("account", String.class);
-        if (account == null || account.isBlank()) {
-            JsonAnswer.send(exchange, 400, Map.of("error", "account is required (?account=<name>): catalogues are listed for named accounts"));
+        String account;
+        try {
+            account = QueryParameters.of(exchange, "account").text("account");
+        } catch (ActionRejectedException e) {
+            JsonAnswer.error(exchange, 400, e.getMessage());
+            return null;
+        }
+        if (account == null) {
+            JsonAnswer.error(exchange, 400, "account is required (?account=<name>): catalogues are listed for named accounts");
             return null;
         }
         String name = account.strip().toLowerCase(Locale.ROOT);
         if (!WatiAccounts.isValidName(name) || !accountNames.get().contains(name)) {
-            JsonAnswer.send(exchange, 404, Map.of("error", "Unknown account: configure wati.accounts.<name>.endpoint and .token"));
+            JsonAnswer.error(exchange, 404, "Unknown account: configure wati.accounts.<name>.endpoint and .token");
             return null;
         }
         try {
             return accounts.resolve(new ActionFields(Map.of("account", name)));
         } catch (ActionRejectedException e) {
-            JsonAnswer.send(exchange, 404, Map.of("error", e.getMessage()));
+            JsonAnswer.error(exchange, 404, e.getMessage());
             return null;
         }
     }

@@ -17,7 +17,7 @@ public final class CapturedLog implements AutoCloseable {
 
     public CapturedLog() {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Appender console = context.getConfiguration().getAppender("console");
+        Appender console = context.getConfiguration().getRootLogger().getAppenders().values().iterator().next();
         Appender capture = WriterAppender.newBuilder().setName(name).setTarget(text).setLayout((Layout<?>) console.getLayout()).build();
         capture.start();
         context.getConfiguration().addAppender(capture);

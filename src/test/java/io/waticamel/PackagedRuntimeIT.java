@@ -362,6 +362,44 @@ class PackagedRuntimeIT {
         return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
+    /**
+     * WATI_LOG_FORMAT=json: every line the packaged runtime writes through its logs is one JSON object
+     * (the JSON layout's plugins survive the shaded jar), a request's lines carry its id, and the
+     * last start-up line is there too. A value other than text or json stops the start.
+     */
+    @Test
+    void jsonLogLinesCarryTheRequestId() throws Exception {
+        int port = RunningRuntime.freePort();
+        startJar(port, Map.of("WATI_LOG_FORMAT", "json"));
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/actions"))
+                .header("X-API-Key", "it-key-123456").header("X-Request-Id", "json-log-check-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"wati_action\": \"send_session_message\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("X-Request-Id")).hasValue("json-log-check-1");
+
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            lines.clear();
+            // the JVM's own warnings (Netty's use of sun.misc.Unsafe) are not log lines
+            for (String line : Files.readAllLines(workDir.resolve("runtime-0.log"))) {
+                if (!line.startsWith("WARNING: ")) {
+                    lines.add(mapper.readTree(line));
+                }
+            }
+            assertThat(lines).anySatisfy(line -> assertThat(line.path("request_id").asText()).isEqualTo("json-log-check-1"));
+        });
+        assertThat(lines).allSatisfy(line -> assertThat(line.fieldNames()).toIterable().contains("time", "level", "logger", "message"));
+        assertThat(lines).anySatisfy(line -> assertThat(line.get("message").asText()).contains(" ready on http://localhost:" + port));
+
+        Process wrong = new ProcessBuilder(JAVA, "-Dwati.log.format=jsno", "-jar",
+                Path.of(System.getProperty("wati.it.jar", "target/wati-camel.jar")).toAbsolutePath().toString()).directory(workDir.toFile())
+                .redirectErrorStream(true).start();
+        String said = new String(wrong.getInputStream().readAllBytes());
+        assertThat(wrong.waitFor()).isEqualTo(2);
+        assertThat(said).contains("wati.log.format (WATI_LOG_FORMAT) is text or json, not 'jsno'");
+    }
+
     /** However the port is set (-D here, with HTTP_PORT naming another), the API and health move together. */
     @Test
     void healthMovesWithTheApiPort() throws Exception {

@@ -30,7 +30,15 @@ public final class StartupLine extends MainListenerSupport {
     /** Once every route and the HTTP server are up (a Main listener's afterStart is not called when Main is started, not run). */
     @Override
     public void afterConfigure(BaseMainSupport main) {
-        main.getCamelContext().addStartupListener(new StartupListener() {
+        try {
+            main.getCamelContext().addStartupListener(listener());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static StartupListener listener() {
+        return new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
                 // the line waits for the fully started context
@@ -40,7 +48,7 @@ public final class StartupLine extends MainListenerSupport {
             public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
                 LOG.info(line(context));
             }
-        });
+        };
     }
 
     static String line(CamelContext context) {

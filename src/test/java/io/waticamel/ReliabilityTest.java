@@ -225,7 +225,7 @@ class ReliabilityTest {
         assertThat(first.status()).isEqualTo(200);
         assertThat(second.status()).isEqualTo(409);
         assertThat(second.json().get("error").asText()).isEqualTo("Dead letter already resolved: it is not sent again");
-        assertThat(second.json().get("status").asText()).isEqualTo("resolved");
+        assertThat(second.json().get("state").asText()).isEqualTo("resolved");
         assertThat(second.json().get("dead_letter").get("replays").asInt()).isEqualTo(1);
         assertThat(second.body()).doesNotContain(TOKEN);
         assertThat(wati.requests()).hasSize(1);

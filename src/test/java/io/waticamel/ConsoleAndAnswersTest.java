@@ -39,6 +39,25 @@ class ConsoleAndAnswersTest {
         properties.put("wati.accounts.main.endpoint", wati.url());
         properties.put("wati.accounts.main.token", TOKEN);
         properties.put("wati.db.password", "db-secret-never-shown");
+        // a route file with a bug: its REST path throws what nothing catches
+        java.nio.file.Path routes = java.nio.file.Files.createTempDirectory("console-routes");
+        java.nio.file.Files.writeString(routes.resolve("broken.camel.yaml"), """
+                - rest:
+                    id: broken-api
+                    path: /v1/broken
+                    get:
+                      - id: broken-rest
+                        to: direct:broken
+                - route:
+                    id: broken
+                    from:
+                      uri: direct:broken
+                      steps:
+                        - throwException:
+                            exceptionType: java.lang.IllegalStateException
+                            message: "internal detail that is no caller's business"
+                """);
+        properties.put("wati.routes.dir", routes.toString());
         runtime = new RunningRuntime(properties);
     }
 
@@ -59,7 +78,7 @@ class ConsoleAndAnswersTest {
 
     private static void assertErrorShape(Response answer, int status, String reasonPart) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
-        assertThat(answer.raw().headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(answer.raw().headers().firstValue("Content-Type")).as(answer.body()).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(answer.json()).as(answer.body()).isNotNull();
         assertThat(answer.json().size()).as(answer.body()).isGreaterThanOrEqualTo(3);
         assertThat(answer.json().get("error").asText()).contains(reasonPart);
@@ -111,6 +130,16 @@ class ConsoleAndAnswersTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"x\": \"" + "a".repeat(1_100_000) + "\"}")).build()), 413, "larger than");
         assertErrorShape(runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/files?owner_id=1"))).GET().build()), 401,
                 "API key");
+    }
+
+    @Test
+    void aFailureNothingCaughtIsA500InTheErrorShapeNotAStackTrace() throws Exception {
+        Response failed = get("/api/v1/broken", "X-Request-Id", "bug-report-1");
+
+        assertErrorShape(failed, 500, "its log lines carry this request_id");
+        assertThat(failed.body()).doesNotContain("IllegalStateException", "internal detail", "at org.apache");
+        assertThat(log.toString()).contains("[bug-report-1] - GET /api/v1/broken failed: answered 500")
+                .contains("internal detail that is no caller's business");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.waticamel.http.ErrorPages;
 import io.waticamel.http.RequestIdProperty;
+import io.waticamel.http.UnexpectedFailures;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.security.AnonymousHealth;
 import io.waticamel.security.ApiKeyAuthentication;
@@ -42,6 +43,7 @@ public class SecurityConfiguration implements CamelConfiguration {
                 .strip());
         ApiKeyHttpServer.install(context, new ApiKeyAuthentication(keys), new AnonymousHealth(keys), "/api/v1/campaigns", campaignBodies);
         context.getManagementStrategy().addEventNotifier(new RequestIdProperty());
+        context.addRoutePolicyFactory(new UnexpectedFailures());
         context.addStartupListener(new ErrorPages());
         InboundConnections.install(context, new ConnectionDeadlines.Limits(duration(context, "wati.api.idle-timeout"),
                 duration(context, "wati.api.request-head-timeout"), duration(context, "wati.api.request-body-timeout")));

@@ -72,7 +72,12 @@ public final class SandboxApi implements AutoCloseable {
         answer.put("account", SandboxWati.ACCOUNT);
         answer.put("endpoint", sandbox.endpoint());
         answer.put("sample_files", sandbox.samplesOrigin().toString());
-        answer.put("templates", SandboxTemplates.ALL.stream().map(t -> Map.of("name", t.name(), "parameters", t.parameters())).toList());
+        answer.put("templates", SandboxTemplates.ALL.stream().map(t -> {
+            Map<String, Object> template = new LinkedHashMap<>();
+            template.put("name", t.name());
+            template.put("parameters", t.parameters());
+            return template;
+        }).toList());
         answer.put("refusals", sandbox.refusals().list());
         answer.put("recorded", sandbox.recorder().list(null).size());
         JsonAnswer.send(exchange, 200, answer);

@@ -13,6 +13,8 @@ import io.waticamel.config.EventsConfiguration;
 import io.waticamel.config.MediaConfiguration;
 import io.waticamel.config.OutboundConfiguration;
 import io.waticamel.config.RoutesConfiguration;
+import io.waticamel.config.SandboxConfiguration;
+import io.waticamel.config.SandboxStart;
 import io.waticamel.config.SecurityConfiguration;
 import io.waticamel.config.StartupLine;
 import io.waticamel.config.StorageConfiguration;
@@ -58,10 +60,11 @@ public final class WatiCamelApplication {
         Main main = new Main();
         main.bind(CLOCK, clock);
         main.addMainListener(new DataFolder());
+        main.addMainListener(new SandboxStart());
         main.addMainListener(new StartupLine());
         for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
                 StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class,
-                TemplatesConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class)) {
+                TemplatesConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class, SandboxConfiguration.class)) {
             main.configure().addConfiguration(configuration);
         }
         return main;

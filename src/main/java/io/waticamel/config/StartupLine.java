@@ -108,11 +108,19 @@ public final class StartupLine extends MainListenerSupport {
     private static String accounts(CamelContext context) {
         Set<String> names = new java.util.TreeSet<>(ConfiguredNames.of(context, "wati.accounts.", ".endpoint"));
         names.addAll(ConfiguredNames.of(context, "wati.accounts.", ".token"));
-        if (names.isEmpty()) {
+        if (names.isEmpty() && !value(context, "wati.sandbox.enabled").map(Boolean::parseBoolean).orElse(false)) {
             return "none (actions carry api_endpoint and access_token, or configure wati.accounts.<name>.endpoint and .token)";
+        }
+        boolean sandbox = value(context, "wati.sandbox.enabled").map(Boolean::parseBoolean).orElse(false);
+        if (sandbox) {
+            names.add("sandbox");
         }
         List<String> described = new ArrayList<>();
         for (String name : names) {
+            if (sandbox && name.equals("sandbox")) {
+                described.add("sandbox (the built-in WATI sandbox: a local stand-in, not WATI; GET /api/v1/sandbox)");
+                continue;
+            }
             String prefix = "wati.accounts." + name;
             described.add(name + " (token " + setOrNot(context, prefix + ".token") + ", webhook secret "
                     + setOrNot(context, prefix + ".webhook-secret") + ")");

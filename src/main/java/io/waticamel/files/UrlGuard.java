@@ -40,7 +40,7 @@ public class UrlGuard {
 
     public URI check(String field, String url) {
         URI uri = requireHttp(field, url);
-        if (addresses.allowsPrivateHosts()) {
+        if (addresses.allowsPrivateHosts() || addresses.allowsRequestsTo(uri)) {
             return uri;
         }
         boolean isPublic;

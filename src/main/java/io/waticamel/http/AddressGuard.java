@@ -40,6 +40,7 @@ public class AddressGuard implements DnsResolver {
     private final boolean allowPrivateHosts;
     private final DnsResolver names;
     private final Set<String> trusted = ConcurrentHashMap.newKeySet();
+    private final Set<String> requestOrigins = ConcurrentHashMap.newKeySet();
     private final Supplier<Set<InetAddress>> ownAddresses;
     private volatile Set<InetAddress> own;
     private volatile long ownAt;
@@ -72,6 +73,20 @@ public class AddressGuard implements DnsResolver {
     /** An origin the operator configured (a URL's scheme, host and port). */
     public void trust(URI origin) {
         trust(origin.getHost(), port(origin));
+    }
+
+    /**
+     * A local origin that a request's own URLs may name all the same, and that connections may reach: the WATI
+     * sandbox's sample files (only with wati.sandbox.enabled), which serve generated files and nothing else.
+     */
+    public void allowRequests(URI origin) {
+        trust(origin);
+        requestOrigins.add(key(origin.getHost(), port(origin)));
+    }
+
+    /** Whether a request's URL is on an origin of {@link #allowRequests}. */
+    public boolean allowsRequestsTo(URI url) {
+        return url.getHost() != null && requestOrigins.contains(key(url.getHost(), port(url)));
     }
 
     /** The URL's port, the scheme's default made explicit. */

@@ -40,6 +40,19 @@ class UrlGuardTest {
     }
 
     @Test
+    void anAllowedLocalOriginPassesAndNothingElseOnItsHost() throws Exception {
+        AddressGuard addresses = new AddressGuard(false);
+        addresses.allowRequests(java.net.URI.create("http://127.0.0.1:4711/"));
+        UrlGuard allowing = new UrlGuard(addresses);
+        assertThat(allowing.check("file_url", "http://127.0.0.1:4711/invoice-17.pdf").getPath()).isEqualTo("/invoice-17.pdf");
+        assertThatThrownBy(() -> allowing.check("api_endpoint", "http://127.0.0.1:4712/sandbox")).hasMessageContaining("private or local address");
+        assertThatThrownBy(() -> allowing.check("file_url", "http://127.0.0.1/x")).hasMessageContaining("private or local address");
+        // and the connection to it is made
+        assertThat(addresses.resolve("127.0.0.1", 4711)).isNotEmpty();
+        assertThatThrownBy(() -> addresses.resolve("127.0.0.1", 4712)).isInstanceOf(AddressGuard.AddressRefusedException.class);
+    }
+
+    @Test
     void credentialsInUrlsAreRefused() {
         assertThatThrownBy(() -> guard.check("file_url", "http://user:pw@example.com/")).hasMessageContaining("credentials");
     }

@@ -11,6 +11,7 @@ import io.waticamel.config.CampaignsConfiguration;
 import io.waticamel.config.DataFolder;
 import io.waticamel.config.EventsConfiguration;
 import io.waticamel.config.MediaConfiguration;
+import io.waticamel.config.MetricsConfiguration;
 import io.waticamel.config.OutboundConfiguration;
 import io.waticamel.config.RoutesConfiguration;
 import io.waticamel.config.SandboxConfiguration;
@@ -62,7 +63,7 @@ public final class WatiCamelApplication {
         main.addMainListener(new DataFolder());
         main.addMainListener(new SandboxStart());
         main.addMainListener(new StartupLine());
-        for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
+        for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, MetricsConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
                 StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class,
                 TemplatesConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class, SandboxConfiguration.class)) {
             main.configure().addConfiguration(configuration);

@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The package layers: task fields and outcomes at the bottom (action), the WATI protocol and
  * downloads above them, the typed action pipeline above those, then what keeps or stores actions
- * (reliability, media), and the configuration that wires them at the top. No cycles.
+ * (reliability, media), and the configuration that wires them at the top; the meters beside the bottom, counted
+ * from every layer. No cycles.
  */
 @AnalyzeClasses(packages = "io.waticamel", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -34,6 +35,13 @@ class ArchitectureTest {
     static final ArchRule pipelineKnowsNothingAboveIt = noClasses().that().resideInAPackage("io.waticamel.pipeline..")
             .should().dependOnClassesThat().resideInAnyPackage("io.waticamel.reliability..", "io.waticamel.media..",
                     "io.waticamel.config..");
+
+    /** The meters are counted from every layer: their bean knows only the outcomes and credentials it labels. */
+    @ArchTest
+    static final ArchRule metricsKnowNothingAboveThem = noClasses().that().resideInAPackage("io.waticamel.metrics..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.waticamel.pipeline..", "io.waticamel.reliability..",
+                    "io.waticamel.events..", "io.waticamel.campaigns..", "io.waticamel.media..", "io.waticamel.security..",
+                    "io.waticamel.config..", "org.apache.camel..");
 
     @ArchTest
     static final ArchRule onlyConfigurationWires = noClasses().that().resideOutsideOfPackages("io.waticamel.config..", "io.waticamel")

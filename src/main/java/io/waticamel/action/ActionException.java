@@ -10,15 +10,22 @@ public abstract class ActionException extends RuntimeException {
 
     private final int httpStatus;
     private final transient JsonNode response;
+    private final ActionOutcome outcome;
 
-    protected ActionException(String message, int httpStatus, JsonNode response) {
+    protected ActionException(String message, int httpStatus, JsonNode response, ActionOutcome outcome) {
         super(message, null, false, false);
         this.httpStatus = httpStatus;
         this.response = response;
+        this.outcome = outcome;
     }
 
     public int httpStatus() {
         return httpStatus;
+    }
+
+    /** Why the action ended, for the metrics (the text says it to the caller). */
+    public ActionOutcome outcome() {
+        return outcome;
     }
 
     /** What goes into {@code task_<id>_response}: WATI's answer when there was one, else null. */

@@ -10,6 +10,11 @@ public class ActionFailedException extends ActionException {
     }
 
     public ActionFailedException(String message, JsonNode response) {
-        super(message, 502, response);
+        this(message, response, ActionOutcome.FAILED);
+    }
+
+    /** A failure whose reason is known (WATI refused, storage failed, ...). */
+    public ActionFailedException(String message, JsonNode response, ActionOutcome outcome) {
+        super(message, 502, response, outcome);
     }
 }

@@ -8,6 +8,11 @@ public class ActionRejectedException extends ActionException {
     }
 
     public ActionRejectedException(String message, int httpStatus) {
-        super(message, httpStatus, null);
+        this(message, httpStatus, ActionOutcome.INVALID);
+    }
+
+    /** A refusal with a reason of its own (opted out, window closed, template refused, ...). */
+    public ActionRejectedException(String message, int httpStatus, ActionOutcome outcome) {
+        super(message, httpStatus, null, outcome);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionOutcome;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.action.TaskResult;
 import io.waticamel.campaigns.CampaignRequest.Mode;
@@ -29,6 +30,7 @@ import io.waticamel.events.OptOuts;
 import io.waticamel.events.WatiEvent;
 import io.waticamel.http.JsonAnswer;
 import io.waticamel.http.QueryParameters;
+import io.waticamel.metrics.WatiMetrics;
 import io.waticamel.pipeline.Action;
 import io.waticamel.pipeline.ActionApi;
 import io.waticamel.pipeline.Throttled;
@@ -126,13 +128,15 @@ public class CampaignSteps {
     private final int workers;
     private final Clock clock;
     private final TemplateCatalogue templates;
+    private final WatiMetrics metrics;
     private final ObjectMapper mapper = new ObjectMapper();
     private final java.util.concurrent.atomic.AtomicBoolean recovered = new java.util.concurrent.atomic.AtomicBoolean();
 
     public CampaignSteps(CampaignStore store, WatiAccounts accounts, WatiRequests requests, OptOuts optOuts, TemplateCatalogue templates,
             MessageLog messageLog, EventStore events, SecretBox secrets, RecordOwners owners, int maxRecipients, int bulkSize,
-            int singleBatchSize, int workers, Clock clock) {
+            int singleBatchSize, int workers, Clock clock, WatiMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.templates = templates;
         this.accounts = accounts;
         this.requests = requests;
@@ -207,6 +211,8 @@ public class CampaignSteps {
             String token = credentials.account() == null ? credentials.token() : null;
             id = store.create(caller, credentials, token == null ? null : secrets.encrypt(token), request, schedule,
                     request.mode() == Mode.BULK ? bulkSize : singleBatchSize);
+            metrics.campaignRecipients(WatiMetrics.account(credentials), "accepted", request.recipients().size());
+            metrics.campaignRecipients(WatiMetrics.account(credentials), CampaignStore.SKIPPED, skipped);
         } catch (SQLException e) {
             LOG.warn("Campaign not stored: {}", e.toString());
             JsonAnswer.error(exchange, 503, "The campaign could not be stored (database unavailable): try again later");
@@ -389,11 +395,14 @@ public class CampaignSteps {
             for (Pending p : pending) {
                 store.settle(ref, p.seq(), CampaignStore.FAILED, e.getMessage());
             }
+            counted(campaign, CampaignStore.FAILED, pending.size());
             pending = List.of();
             credentials = null;
         }
         if (!pending.isEmpty()) {
+            int before = pending.size();
             pending = withoutOptedOut(ref, credentials, pending);
+            counted(campaign, CampaignStore.SKIPPED, before - pending.size());
         }
         Batch batch = new Batch(ref, campaign, credentials, pending);
         exchange.setVariable(BATCH, batch);
@@ -511,11 +520,13 @@ public class CampaignSteps {
         }
         if (send.batch.quietAt(send.seq, clock.instant())) {
             send.batch.active = false;
-            throw new ActionRejectedException("Campaign " + send.batch.ref.campaignId() + ": quiet hours began, not sent now", 409);
+            throw new ActionRejectedException("Campaign " + send.batch.ref.campaignId() + ": quiet hours began, not sent now", 409,
+                    ActionOutcome.CAMPAIGN_HELD);
         }
         if (!store.beginSending(send.batch.ref, send.seq)) {
             send.batch.active = false;
-            throw new ActionRejectedException("Campaign " + send.batch.ref.campaignId() + " is paused or cancelled: not sent", 409);
+            throw new ActionRejectedException("Campaign " + send.batch.ref.campaignId() + " is paused or cancelled: not sent", 409,
+                    ActionOutcome.CAMPAIGN_HELD);
         }
         send.marked = true;
     }
@@ -538,6 +549,8 @@ public class CampaignSteps {
         }
         store.outcomes(batch.ref, outcomes, bulk.accepted() ? new Outcome(0, CampaignStore.SENT, null)
                 : new Outcome(0, CampaignStore.FAILED, bulk.reason()));
+        counted(batch.campaign, CampaignStore.SENT, bulk.accepted() ? batch.pending.size() - outcomes.size() : 0);
+        counted(batch.campaign, CampaignStore.FAILED, bulk.accepted() ? outcomes.size() : batch.pending.size());
         messageLog.recordBulk(batch.campaign.caller(), batch.credentials, batch.campaign.templateName(), 502, log);
     }
 
@@ -558,6 +571,7 @@ public class CampaignSteps {
                 : "WATI could not be reached: " + (error == null ? "unknown error" : error.getMessage());
         store.outcomes(send.batch.ref, List.of(), new Outcome(0, CampaignStore.FAILED, reason));
         Batch batch = send.batch;
+        counted(batch.campaign, CampaignStore.FAILED, batch.pending.size());
         messageLog.recordBulk(batch.campaign.caller(), batch.credentials, batch.campaign.templateName(), 502,
                 batch.pending.stream().map(p -> new MessageLog.BulkSend(p.number(), p.localMessageId(), false, reason)).toList());
         LOG.warn("Campaign {} batch {}: {} recipients failed: {}", send.batch.ref.campaignId(), send.batch.ref.batchNo(),
@@ -604,6 +618,7 @@ public class CampaignSteps {
         if (send.marked) {
             store.outcomes(batch.ref, List.of(new Outcome(send.seq, result.run() ? CampaignStore.SENT : CampaignStore.FAILED,
                     result.run() ? null : result.runText())), null);
+            counted(batch.campaign, result.run() ? CampaignStore.SENT : CampaignStore.FAILED, 1);
             return;
         }
         Action action = exchange.getVariable(Action.VARIABLE, Action.class);
@@ -613,7 +628,14 @@ public class CampaignSteps {
             batch.active = false;
             return;
         }
-        store.settle(batch.ref, send.seq, result.httpStatus() == 403 ? CampaignStore.SKIPPED : CampaignStore.FAILED, result.runText());
+        String settled = result.httpStatus() == 403 ? CampaignStore.SKIPPED : CampaignStore.FAILED;
+        store.settle(batch.ref, send.seq, settled, result.runText());
+        counted(batch.campaign, settled, 1);
+    }
+
+    /** Recipients settled by this instance, in the metrics: by the campaign's account name, or "request" (its own endpoint). */
+    private void counted(Campaign campaign, String result, int count) {
+        metrics.campaignRecipients(campaign.account() != null ? campaign.account() : WatiMetrics.REQUEST_ACCOUNT, result, count);
     }
 
     /** campaign-batch: the batch is given back (done, or pending for what is left); the campaign finishes when all are done. */

@@ -13,6 +13,7 @@ import io.waticamel.action.ActionReader;
 import io.waticamel.events.OptOuts;
 import io.waticamel.files.MediaDownloader;
 import io.waticamel.files.UrlGuard;
+import io.waticamel.metrics.WatiMetrics;
 import io.waticamel.media.MediaArchive;
 import io.waticamel.pipeline.ActionApi;
 import io.waticamel.pipeline.ActionChecks;
@@ -53,11 +54,11 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ActionSteps actions(CamelContext context, UrlGuard urlGuard) {
+    public ActionSteps actions(CamelContext context, UrlGuard urlGuard, WatiMetrics metrics) {
         WatiAccounts accounts = new WatiAccounts(configuration(context), urlGuard);
         // a quiet-hours mistake stops the start, named, rather than failing the account's sends later
         accounts.checkQuietHours(ConfiguredNames.of(context, "wati.accounts.", ".quiet-hours"));
-        return new ActionSteps(new ActionReader(), accounts, new ActionRoutes(context));
+        return new ActionSteps(new ActionReader(), accounts, new ActionRoutes(context), metrics);
     }
 
     @BindToRegistry
@@ -89,9 +90,9 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
     @BindToRegistry
     public WatiThrottle watiThrottle(CamelContext context, @PropertyInject("wati.throttle.per-second") int perSecond,
             @PropertyInject("wati.throttle.max-wait-ms") long maxWaitMs, @PropertyInject("wati.db.url") String dbUrl,
-            @BeanInject("watiDataSource") DataSource dataSource) {
+            @BeanInject("watiDataSource") DataSource dataSource, WatiMetrics metrics) {
         RateBuckets buckets = Database.isPostgreSql(dbUrl) ? new SharedRateBuckets(dataSource) : RateBuckets.LOCAL;
-        return new WatiThrottle(perSecond, maxWaitMs, configuration(context), buckets);
+        return new WatiThrottle(perSecond, maxWaitMs, configuration(context), buckets, metrics);
     }
 
     /** Logs every retry (onRedelivery) and checks WATI's answers for retryable statuses. */
@@ -99,8 +100,8 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
     public WatiRetries watiRetries(@PropertyInject("wati.retry.max-attempts") int maxAttempts,
             @PropertyInject("wati.retry.initial-delay-ms") long initialDelayMs,
             @PropertyInject("wati.retry.multiplier") double multiplier,
-            @PropertyInject("wati.retry.max-delay-ms") long maxDelayMs) {
-        return new WatiRetries(maxAttempts, initialDelayMs, multiplier, maxDelayMs);
+            @PropertyInject("wati.retry.max-delay-ms") long maxDelayMs, WatiMetrics metrics) {
+        return new WatiRetries(maxAttempts, initialDelayMs, multiplier, maxDelayMs, metrics);
     }
 
     @BindToRegistry
@@ -108,7 +109,7 @@ public class ActionPipelineConfiguration implements CamelConfiguration {
             @PropertyInject("wati.retry.initial-delay-ms") long initialDelayMs,
             @PropertyInject("wati.retry.multiplier") double multiplier,
             @PropertyInject("wati.retry.max-delay-ms") long maxDelayMs) {
-        return watiRetries(maxAttempts, initialDelayMs, multiplier, maxDelayMs).policy();
+        return new WatiRetries(maxAttempts, initialDelayMs, multiplier, maxDelayMs).policy();
     }
 
     @BindToRegistry

@@ -12,6 +12,7 @@ import io.waticamel.events.EventStore;
 import io.waticamel.events.MessageLog;
 import io.waticamel.events.OptOuts;
 import io.waticamel.files.UrlGuard;
+import io.waticamel.metrics.WatiMetrics;
 import io.waticamel.reliability.DeadLetters;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.security.RecordOwners;
@@ -55,10 +56,11 @@ public class CampaignsConfiguration implements CamelConfiguration {
     @BindToRegistry
     public CampaignSteps campaigns(CamelContext context, UrlGuard urlGuard, @PropertyInject("wati.campaigns.max-recipients") int maxRecipients,
             @PropertyInject("wati.campaigns.bulk-size") int bulkSize, @PropertyInject("wati.campaigns.single-batch-size") int singleBatchSize,
-            @PropertyInject("wati.campaigns.workers") int workers) {
+            @PropertyInject("wati.campaigns.workers") int workers, WatiMetrics metrics) {
         CampaignStore store = new CampaignStore(db, instanceId, Idempotency.duration(lease), clock);
         return new CampaignSteps(store, new WatiAccounts(ActionPipelineConfiguration.configuration(context), urlGuard), new WatiRequests(),
-                optOuts, templates, messageLog, events, deadLetters.secrets(), recordOwners, maxRecipients, bulkSize, singleBatchSize, workers, clock);
+                optOuts, templates, messageLog, events, deadLetters.secrets(), recordOwners, maxRecipients, bulkSize, singleBatchSize, workers, clock,
+                metrics);
     }
 
     /** The threads that send campaign batches (each waits for its account's turn like any call). */

@@ -21,6 +21,7 @@ import io.waticamel.events.OptOuts;
 import io.waticamel.events.SessionWindow;
 import io.waticamel.events.WebhookIntake;
 import io.waticamel.http.AddressGuard;
+import io.waticamel.metrics.WatiMetrics;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.security.RecordOwners;
 import io.waticamel.security.SecretMasking;
@@ -98,8 +99,8 @@ public class EventsConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public WebhookIntake watiWebhooks(CamelContext context) {
-        return new WebhookIntake(ActionPipelineConfiguration.configuration(context), watiEventStore());
+    public WebhookIntake watiWebhooks(CamelContext context, WatiMetrics metrics) {
+        return new WebhookIntake(ActionPipelineConfiguration.configuration(context), watiEventStore(), metrics);
     }
 
     @BindToRegistry

@@ -16,32 +16,38 @@ import io.waticamel.security.ApiKeyHttpServer;
 import io.waticamel.security.ApiKeys;
 import io.waticamel.security.ConnectionDeadlines;
 import io.waticamel.security.InboundConnections;
+import io.waticamel.security.MetricsAccess;
 import io.waticamel.security.RecordOwners;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The API keys, checked by the embedded HTTP server itself for every path under /api; its connections' deadlines. */
 public class SecurityConfiguration implements CamelConfiguration {
 
     private static final String NAMED_KEYS = "wati.api-keys.";
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     /** Made once: Camel Main calls a factory method twice, and it logs a misspelt admin name. */
     private RecordOwners recordOwners;
 
     /**
-     * Before the HTTP server starts: every path under /api needs a key, health detail too (the key
+     * Before the HTTP server starts: every path under /api needs a key, health detail and metrics too (the key
      * file is read or generated here, once).
      */
     @Override
     public void configure(CamelContext context) throws Exception {
-        String dataDir = context.getPropertiesComponent().resolveProperty("wati.data.dir").orElse("data");
+        PropertiesComponent properties = context.getPropertiesComponent();
+        String dataDir = properties.resolveProperty("wati.data.dir").orElse("data");
         ApiKeys keys = ApiKeys.configuredOrGenerated(configuredKeys(context), Path.of(dataDir, "api-key"));
-        long campaignBodies = Long.parseLong(context.getPropertiesComponent().resolveProperty("wati.campaigns.max-body-bytes").orElse("33554432")
+        long campaignBodies = Long.parseLong(properties.resolveProperty("wati.campaigns.max-body-bytes").orElse("33554432")
                 .strip());
-        ApiKeyHttpServer.install(context, new ApiKeyAuthentication(keys), new AnonymousHealth(keys), "/api/v1/campaigns", campaignBodies);
+        ApiKeyHttpServer.install(context, new ApiKeyAuthentication(keys), new AnonymousHealth(keys), "/api/v1/campaigns", campaignBodies,
+                metricsAccess(context, keys), properties.resolveProperty("camel.metrics.path").orElse("/observe/metrics").strip());
         context.getManagementStrategy().addEventNotifier(new RequestIdProperty());
         context.addRoutePolicyFactory(new UnexpectedFailures());
         context.addStartupListener(new ErrorPages());
@@ -58,6 +64,19 @@ public class SecurityConfiguration implements CamelConfiguration {
             recordOwners = RecordOwners.of(admins, keys.keySet());
         }
         return recordOwners;
+    }
+
+    /** wati.metrics.anonymous, else the scrape key wati.metrics.key or an admin API key. */
+    private MetricsAccess metricsAccess(CamelContext context, ApiKeys keys) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        boolean anonymous = Boolean.parseBoolean(properties.resolveProperty("wati.metrics.anonymous").orElse("false").strip());
+        String scrapeKey = properties.resolveProperty("wati.metrics.key").map(String::strip).filter(k -> !k.isEmpty()).orElse(null);
+        if (anonymous) {
+            LOG.warn("wati.metrics.anonymous is on: /observe/metrics answers without a key (account names and volumes); "
+                    + "keep the port where only Prometheus reaches it");
+        }
+        return new MetricsAccess(anonymous, keys, recordOwners(context, properties.resolveProperty("wati.api-admins").orElse("")),
+                scrapeKey == null ? null : new ApiKeys(Map.of("metrics", scrapeKey)));
     }
 
     private static Duration duration(CamelContext context, String key) {

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import io.waticamel.action.ActionOutcome;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.http.JsonAnswer;
 import io.waticamel.http.QueryParameters;
@@ -81,12 +82,13 @@ public class OptOuts {
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
                     throw new ActionRejectedException("The recipient has opted out of messages from account '" + rs.getString(1)
-                            + "': no template is sent (session replies still are; DELETE /api/v1/opt-outs/{number}?account= to undo)", 403);
+                            + "': no template is sent (session replies still are; DELETE /api/v1/opt-outs/{number}?account= to undo)", 403,
+                            ActionOutcome.OPTED_OUT);
                 }
             }
         } catch (SQLException e) {
             // not knowing is not "allowed": the template is not sent rather than sent to someone who said STOP
-            throw new ActionRejectedException("Opt-outs could not be read (database unavailable): no template sent; try again later", 503);
+            throw new ActionRejectedException("Opt-outs could not be read (database unavailable): no template sent; try again later", 503, ActionOutcome.UNAVAILABLE);
         }
     }
 

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionOutcome;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.pipeline.Action;
 import io.waticamel.wati.PhoneNumbers;
@@ -151,7 +152,7 @@ public class SessionWindow {
         if (action.fields().get("fallback_template_name") == null) {
             throw new ActionRejectedException("The 24-hour window is closed (" + since + "): WATI would refuse a session message. "
                     + "Send a template, or add fallback_template_name (and fallback_parameter_name_N / fallback_parameter_value_N) "
-                    + "to send one instead", 409);
+                    + "to send one instead", 409, ActionOutcome.WINDOW_CLOSED);
         }
         // on the action, not the exchange: a predicate's bean works on a copy of the exchange
         action.attach(FallbackReason.class, new FallbackReason("The 24-hour window is closed (" + since + ")"));

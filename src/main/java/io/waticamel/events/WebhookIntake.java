@@ -15,6 +15,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.http.JsonAnswer;
+import io.waticamel.metrics.WatiMetrics;
 import io.waticamel.security.SecretMasking;
 import io.waticamel.wati.WatiAccounts;
 import org.apache.camel.Exchange;
@@ -37,13 +38,15 @@ public class WebhookIntake {
 
     private final Function<String, Optional<String>> configuration;
     private final EventStore store;
+    private final WatiMetrics metrics;
     private final byte[] unknownAccountSecret = new byte[32];
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /** @param configuration looks up a configuration key (file, environment, -D) */
-    public WebhookIntake(Function<String, Optional<String>> configuration, EventStore store) {
+    public WebhookIntake(Function<String, Optional<String>> configuration, EventStore store, WatiMetrics metrics) {
         this.configuration = configuration;
         this.store = store;
+        this.metrics = metrics;
         new SecureRandom().nextBytes(unknownAccountSecret);
     }
 
@@ -61,10 +64,13 @@ public class WebhookIntake {
         try {
             event = WatiEvent.parse(body);
         } catch (ActionRejectedException e) {
+            metrics.webhookEvent(account, null, "invalid");
             JsonAnswer.error(exchange, 400, e.getMessage());
             return;
         }
         boolean stored = store.insert(account, event, body, Instant.now());
+        // the account is a configured one (its secret matched): a bounded label, as the event type is made one
+        metrics.webhookEvent(account, event.type(), stored ? "stored" : "duplicate");
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("received", true);
         answer.put("duplicate", !stored);
@@ -109,6 +115,11 @@ public class WebhookIntake {
     public void notStored(Exchange exchange) throws JsonProcessingException {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("WATI event not stored ({}): answered 503, WATI will deliver it again", e == null ? "unknown" : e.toString());
+        // an account from the URL is a label only when it is configured (the failure may have come before its check)
+        String account = exchange.getMessage().getHeader("account", "", String.class).toLowerCase(Locale.ROOT);
+        boolean configured = WatiAccounts.isValidName(account)
+                && configuration.apply("wati.accounts." + account + ".webhook-secret").isPresent();
+        metrics.webhookEvent(configured ? account : "unknown", null, "not_stored");
         JsonAnswer.error(exchange, 503, "The event could not be stored; deliver it again later");
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.waticamel.action.ActionOutcome;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.http.AddressGuard;
 import io.waticamel.http.OutboundHttp;
@@ -58,21 +59,21 @@ public class MediaDownloader {
         try (ClassicHttpResponse response = client.executeOpen(null, get, context)) {
             int status = response.getCode();
             if (status < 200 || status > 299) {
-                throw new ActionRejectedException("file_url could not be downloaded: HTTP " + status);
+                throw new ActionRejectedException("file_url could not be downloaded: HTTP " + status, 400, ActionOutcome.DOWNLOAD_FAILED);
             }
             List<URI> hops = context.getRedirectLocations().getAll();
             return spool(hops.isEmpty() ? uri : hops.get(hops.size() - 1), response, get);
         } catch (AddressGuard.AddressRefusedException e) {
             throw UrlGuard.refused(e.isFor(uri) ? "file_url" : "file_url redirect");
         } catch (UnknownHostException e) {
-            throw new ActionRejectedException("file_url host cannot be resolved: " + uri.getHost());
+            throw new ActionRejectedException("file_url host cannot be resolved: " + uri.getHost(), 400, ActionOutcome.DOWNLOAD_FAILED);
         } catch (ClientProtocolException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new ActionRejectedException(cause instanceof RedirectException
                     ? "file_url redirects more than " + OutboundHttp.MAX_REDIRECTS + " times"
-                    : "file_url could not be downloaded: " + cause.getMessage());
+                    : "file_url could not be downloaded: " + cause.getMessage(), 400, ActionOutcome.DOWNLOAD_FAILED);
         } catch (IOException e) {
-            throw new ActionRejectedException("file_url could not be downloaded: " + reason(e));
+            throw new ActionRejectedException("file_url could not be downloaded: " + reason(e), 400, ActionOutcome.DOWNLOAD_FAILED);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.waticamel.action.ActionFailedException;
+import io.waticamel.action.ActionOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,15 +58,16 @@ final class BackgroundAzurite implements AutoCloseable {
             current = service;
         }
         if (current == null) {
-            throw new ActionFailedException("Media storage is not available: the runtime is stopping");
+            throw new ActionFailedException("Media storage is not available: the runtime is stopping", null, ActionOutcome.STORAGE_FAILED);
         }
         try {
             current.get(readyWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new ActionFailedException("Media storage is not ready: the Azurite dev service is still being installed or started "
-                    + "(see the log); try again shortly");
+                    + "(see the log); try again shortly", null, ActionOutcome.STORAGE_FAILED);
         } catch (ExecutionException e) {
-            throw new ActionFailedException("Media storage is not available: " + e.getCause().getMessage());
+            throw new ActionFailedException("Media storage is not available: " + e.getCause().getMessage(), null,
+                    ActionOutcome.STORAGE_FAILED);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.UUID;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import io.waticamel.action.ActionFailedException;
 import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionOutcome;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.files.CountingInputStream;
 import io.waticamel.files.MediaDownloader;
@@ -148,7 +149,7 @@ public class MediaArchive {
                 error = in == null ? new byte[0] : in.readNBytes(MAX_ERROR_BODY);
             }
             WatiAnswer refusal = interpreter.interpret(status, error);
-            throw new ActionFailedException(refusal.reason(), refusal.body());
+            throw new ActionFailedException(refusal.reason(), refusal.body(), ActionOutcome.WATI_REFUSED);
         }
         if (body == null) {
             body = InputStream.nullInputStream();
@@ -190,7 +191,8 @@ public class MediaArchive {
         long size = download.counter.count();
         if (size != download.declaredSize) {
             removeBlob(download);
-            throw new ActionFailedException("Media download ended early: " + size + " of " + download.declaredSize + " bytes; nothing stored");
+            throw new ActionFailedException("Media download ended early: " + size + " of " + download.declaredSize + " bytes; nothing stored", null,
+                    ActionOutcome.DOWNLOAD_FAILED);
         }
         String blobUrl = store.blobUrl(download.container, download.blobName);
         Message message = exchange.getMessage();
@@ -245,7 +247,8 @@ public class MediaArchive {
             LOG.error("ORPHANED BLOB: container {} blob {} is stored but not recorded in the files table, and could not be removed: {}",
                     download.container, download.blobName, deleteFailed.toString());
         }
-        throw new ActionFailedException("Media could not be recorded in the files table; the stored blob was removed");
+        throw new ActionFailedException("Media could not be recorded in the files table; the stored blob was removed", null,
+                ActionOutcome.STORAGE_FAILED);
     }
 
     private void removeBlob(Download download) {
@@ -257,7 +260,7 @@ public class MediaArchive {
     private static ActionFailedException storageFailure(Exception e) {
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
         return new ActionFailedException("Media could not be stored in Azure Blob Storage: "
-                + (reason.length() > 200 ? reason.substring(0, 200) : reason));
+                + (reason.length() > 200 ? reason.substring(0, 200) : reason), null, ActionOutcome.STORAGE_FAILED);
     }
 
     /** The last path segment of the {@code fileName} query parameter, or null when there is none. */

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionOutcome;
 import io.waticamel.action.TaskResult;
 import io.waticamel.wati.WatiCall;
 import io.waticamel.wati.WatiCredentials;
@@ -29,6 +30,9 @@ public final class Action {
     private String successText;
     private Object response;
     private TaskResult result;
+    private ActionOutcome outcome;
+    private boolean counted;
+    private long startNanos = System.nanoTime();
     private int attempts = 1;
     private String note;
     private String noteIfNotRun;
@@ -58,6 +62,8 @@ public final class Action {
     public Action withFields(ActionFields other) {
         Action action = new Action(other, callerHeaders, caller);
         action.credentials(credentials);
+        // its time is the caller's: from when the action in its place was read
+        action.startNanos = startNanos;
         return action;
     }
 
@@ -142,8 +148,27 @@ public final class Action {
         return result;
     }
 
-    void result(TaskResult result) {
+    /** The result and why it is what it is (the outcome label of the metrics). */
+    void result(TaskResult result, ActionOutcome outcome) {
         this.result = result;
+        this.outcome = outcome;
+    }
+
+    /** Why the action ended as it did; null before its result. */
+    ActionOutcome outcome() {
+        return outcome;
+    }
+
+    /** True the first time only: an action is counted in the metrics once, whichever step answers it. */
+    boolean firstCount() {
+        boolean first = !counted;
+        counted = true;
+        return first;
+    }
+
+    /** Nanoseconds since the action was read. */
+    long elapsedNanos() {
+        return System.nanoTime() - startNanos;
     }
 
     /** How many times WATI was called for this action (1 without retries). */

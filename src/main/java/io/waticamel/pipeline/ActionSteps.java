@@ -9,9 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionException;
 import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionOutcome;
 import io.waticamel.action.ActionReader;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.action.TaskResult;
+import io.waticamel.metrics.WatiMetrics;
 import io.waticamel.security.ApiKeyAuthentication;
 import io.waticamel.wati.WatiAccounts;
 import io.waticamel.wati.WatiAnswer;
@@ -39,13 +41,15 @@ public class ActionSteps {
     private final ActionReader reader;
     private final WatiAccounts accounts;
     private final ActionRoutes routes;
+    private final WatiMetrics metrics;
     private final WatiAnswerInterpreter interpreter = new WatiAnswerInterpreter();
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public ActionSteps(ActionReader reader, WatiAccounts accounts, ActionRoutes routes) {
+    public ActionSteps(ActionReader reader, WatiAccounts accounts, ActionRoutes routes, WatiMetrics metrics) {
         this.reader = reader;
         this.accounts = accounts;
         this.routes = routes;
+        this.metrics = metrics;
     }
 
     /**
@@ -96,14 +100,19 @@ public class ActionSteps {
         action.credentials(accounts.resolve(action.fields()));
     }
 
-    /** The action ended early with a known outcome: refused before WATI was called, or failed outside the runtime. */
+    /**
+     * The action ended early with a known outcome: refused before WATI was called, or failed outside the runtime.
+     * Counted here: post-action answers such a refusal (of an async action's checks, a body that is not JSON) without
+     * {@link #answer}.
+     */
     public void ended(Exchange exchange) {
         ActionException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ActionException.class);
         Action action = current(exchange);
         if (e instanceof Throttled throttled) {
             action.attach(Throttled.class, throttled);
         }
-        action.result(new TaskResult(action.taskId(), false, e.getMessage(), e.response(), e.httpStatus()));
+        action.result(new TaskResult(action.taskId(), false, e.getMessage(), e.response(), e.httpStatus()), e.outcome());
+        count(action);
     }
 
     /** WATI kept answering 429 or 5xx until the attempts were exhausted: its last answer decides the text. */
@@ -111,7 +120,8 @@ public class ActionSteps {
         WatiRetryableException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WatiRetryableException.class);
         Action action = current(exchange);
         WatiAnswer answer = interpreter.interpret(e.status(), e.body());
-        action.result(new TaskResult(action.taskId(), false, answer.reason() + attempts(exchange, action), answer.body(), 502));
+        action.result(new TaskResult(action.taskId(), false, answer.reason() + attempts(exchange, action), answer.body(), 502),
+                ActionOutcome.WATI_UNAVAILABLE);
     }
 
     /** An answer that redirected to a location that cannot be followed (malformed): the caller's URL, nothing to retry. */
@@ -119,7 +129,8 @@ public class ActionSteps {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Action action = current(exchange);
         String reason = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
-        action.result(new TaskResult(action.taskId(), false, "The redirect could not be followed: " + reason, null, 400));
+        action.result(new TaskResult(action.taskId(), false, "The redirect could not be followed: " + reason, null, 400),
+                ActionOutcome.INVALID);
     }
 
     /** WATI could not be reached (connection refused, timeout, TLS): no answer to interpret. */
@@ -129,7 +140,7 @@ public class ActionSteps {
         // the exception's own message names host and port at most: never the token, which is a header
         String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         action.result(new TaskResult(action.taskId(), false, "WATI could not be reached (" + reason + ")" + attempts(exchange, action),
-                null, 502));
+                null, 502), ActionOutcome.WATI_UNREACHABLE);
     }
 
     /** A fault of the runtime itself (or of a route file), not of the caller or WATI: logged with its stack, answered 500. */
@@ -139,7 +150,7 @@ public class ActionSteps {
         attempts(exchange, action);
         LOG.error("Action failed unexpectedly", e);
         action.result(new TaskResult(action.taskId(), false,
-                "Internal error (" + e.getClass().getSimpleName() + "); see the runtime log", null, 500));
+                "Internal error (" + e.getClass().getSimpleName() + "); see the runtime log", null, 500), ActionOutcome.ERROR);
     }
 
     /**
@@ -152,13 +163,13 @@ public class ActionSteps {
         if (action.result() == null) {
             // an action route that answered itself (get_media) or a call that left no result
             JsonNode response = action.response() == null ? null : mapper.valueToTree(action.response());
-            action.result(new TaskResult(action.taskId(), true, action.successText(), response, 200));
+            action.result(new TaskResult(action.taskId(), true, action.successText(), response, 200), ActionOutcome.OK);
         }
         TaskResult result = action.result();
         String note = action.note(result.run());
         if (note != null) {
             result = new TaskResult(result.taskId(), result.run(), note + " " + result.runText(), result.response(), result.httpStatus());
-            action.result(result);
+            action.result(result, action.outcome());
         }
         Message message = exchange.getMessage();
         message.setHeaders(new LinkedHashMap<>(action.callerHeaders()));
@@ -166,6 +177,25 @@ public class ActionSteps {
         exchange.setVariable(Action.RESULT_VARIABLE, result);
         LOG.info("{} to {} via {}: run={} status={} {} (caller {})", action.name() == null ? "-" : action.name(),
                 action.recipient(), action.account(), result.run(), result.httpStatus(), result.runText(), action.caller());
+        count(action);
+    }
+
+    /**
+     * The action's outcome in the metrics, once: its name only when a route serves it (else the caller's text would
+     * be a label), its account's name or "request" (never the endpoint or token).
+     */
+    private void count(Action action) {
+        if (!action.firstCount()) {
+            return;
+        }
+        String name = action.name();
+        String label = name != null && ACTION_NAME.matcher(name).matches() && routes.exists(name) ? name : WatiMetrics.UNKNOWN_ACTION;
+        ActionOutcome outcome = action.outcome();
+        if (outcome == null) {
+            // a result from a step that gave no reason: by its run flag
+            outcome = action.result().run() ? ActionOutcome.OK : ActionOutcome.FAILED;
+        }
+        metrics.action(label, WatiMetrics.account(action.credentials()), outcome, action.elapsedNanos());
     }
 
     /** The exchange's action; one without fields when the body could not be read (the answer then has the default task id). */

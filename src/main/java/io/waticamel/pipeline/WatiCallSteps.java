@@ -3,6 +3,7 @@ package io.waticamel.pipeline;
 import java.io.IOException;
 import java.io.InputStream;
 
+import io.waticamel.action.ActionOutcome;
 import io.waticamel.action.TaskResult;
 import io.waticamel.wati.WatiAnswer;
 import io.waticamel.wati.WatiAnswerInterpreter;
@@ -88,6 +89,7 @@ public class WatiCallSteps {
         // WATI's own status and body, for a caller that reads more than run and run_text (a bulk call's receivers)
         action.attach(WatiAnswer.class, answer);
         String runText = answer.success() ? action.successText() : answer.reason();
-        action.result(new TaskResult(action.taskId(), answer.success(), runText, answer.body(), answer.success() ? 200 : 502));
+        action.result(new TaskResult(action.taskId(), answer.success(), runText, answer.body(), answer.success() ? 200 : 502),
+                answer.success() ? ActionOutcome.OK : ActionOutcome.WATI_REFUSED);
     }
 }

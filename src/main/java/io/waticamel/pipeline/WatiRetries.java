@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
+import io.waticamel.metrics.WatiMetrics;
 import io.waticamel.wati.WatiRetryableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -29,12 +30,18 @@ public class WatiRetries implements Processor {
     private final long initialDelayMs;
     private final double multiplier;
     private final long maxDelayMs;
+    private final WatiMetrics metrics;
 
     public WatiRetries(int maxAttempts, long initialDelayMs, double multiplier, long maxDelayMs) {
+        this(maxAttempts, initialDelayMs, multiplier, maxDelayMs, WatiMetrics.discarding());
+    }
+
+    public WatiRetries(int maxAttempts, long initialDelayMs, double multiplier, long maxDelayMs, WatiMetrics metrics) {
         this.maxAttempts = Math.max(1, maxAttempts);
         this.initialDelayMs = initialDelayMs;
         this.multiplier = multiplier;
         this.maxDelayMs = maxDelayMs;
+        this.metrics = metrics;
     }
 
     /** {@code wati.retry.*}: the defaults give the seed's 5 s, 15 s, 30 s (each varied by up to 15 %). */
@@ -86,6 +93,15 @@ public class WatiRetries implements Processor {
         Action action = Action.of(exchange);
         LOG.warn("Retrying WATI {} to {} via {}: attempt {} of {} after {}", action.call().operation(), action.recipient(),
                 action.account(), attempt, maxAttempts, cause == null ? "a failure" : cause.getMessage());
+        metrics.retry(WatiMetrics.account(action.credentials()), reason(cause));
+    }
+
+    /** Why a call is made again, as a label: WATI's 429, its 5xx, or no answer at all. */
+    static String reason(Exception cause) {
+        if (cause instanceof WatiRetryableException answered) {
+            return answered.status() == 429 ? "wati_429" : "wati_5xx";
+        }
+        return "unreachable";
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date, in milliseconds, capped; null when absent or unreadable. */

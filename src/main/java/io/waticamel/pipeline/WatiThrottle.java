@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.waticamel.metrics.WatiMetrics;
 import io.waticamel.pipeline.RateBuckets.Turns;
 import io.waticamel.wati.WatiCredentials;
 import org.apache.camel.Exchange;
@@ -28,11 +29,14 @@ public class WatiThrottle {
      * held up on its way (a busy CPU, a new connection) would otherwise put one more into a window.
      */
     private static final long EXIT_PERIOD_MS = 1050;
+    /** What turn() and leave() answer for an unthrottled account: no turn taken, nothing to count. */
+    private static final long NO_TURN = -1;
 
     private final int defaultPerSecond;
     private final long maxWaitNanos;
     private final Function<String, Optional<String>> configuration;
     private final RateBuckets buckets;
+    private final WatiMetrics metrics;
     private final Map<String, Integer> rates = new ConcurrentHashMap<>();
     private final Map<String, Line> lines = new ConcurrentHashMap<>();
 
@@ -41,46 +45,78 @@ public class WatiThrottle {
     }
 
     public WatiThrottle(int defaultPerSecond, long maxWaitMs, Function<String, Optional<String>> configuration, RateBuckets buckets) {
+        this(defaultPerSecond, maxWaitMs, configuration, buckets, WatiMetrics.discarding());
+    }
+
+    public WatiThrottle(int defaultPerSecond, long maxWaitMs, Function<String, Optional<String>> configuration, RateBuckets buckets,
+            WatiMetrics metrics) {
         this.defaultPerSecond = defaultPerSecond;
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
         this.configuration = configuration;
         this.buckets = buckets;
+        this.metrics = metrics;
     }
 
     /** In wati-http, first: the call's turn in its account's queue; Throttled when it is further away than the max wait. */
     public void turn(Exchange exchange) throws InterruptedException {
-        turn(Action.of(exchange).credentials());
+        Action action = Action.of(exchange);
+        action.attach(Waited.class, new Waited(turn(action.credentials())));
     }
 
     /**
      * In wati-http, last before the HTTP call: what was done since the turn (the database marks of async actions and
-     * campaigns) may have held the call up, so it is spaced again as it really leaves.
+     * campaigns) may have held the call up, so it is spaced again as it really leaves. The call's wait (turn and exit)
+     * is counted here.
      */
     public void leave(Exchange exchange) throws InterruptedException {
-        leave(Action.of(exchange).credentials());
+        Action action = Action.of(exchange);
+        Waited turn = action.attached(Waited.class);
+        waited(action.credentials(), turn == null ? NO_TURN : turn.nanos(), leave(action.credentials()));
     }
 
     /** Returns when the account's call may leave: its turn, then its exit. */
     void awaitTurn(WatiCredentials credentials) throws InterruptedException {
-        turn(credentials);
-        leave(credentials);
+        long turn = turn(credentials);
+        waited(credentials, turn, leave(credentials));
     }
 
-    private void turn(WatiCredentials credentials) throws InterruptedException {
+    /** How long the call's turn took to come, in this attempt. */
+    private record Waited(long nanos) {
+    }
+
+    /** Every call of a throttled account is timed, a turn that was free at once too: the histogram tells them apart. */
+    private void waited(WatiCredentials credentials, long turnNanos, long leaveNanos) {
+        if (turnNanos != NO_TURN || leaveNanos != NO_TURN) {
+            metrics.throttleWait(WatiMetrics.account(credentials), Math.max(0, turnNanos) + Math.max(0, leaveNanos));
+        }
+    }
+
+    /** Nanoseconds from asking for the turn to having it (reserving it, then parked until it comes); NO_TURN when unthrottled. */
+    private long turn(WatiCredentials credentials) throws InterruptedException {
         Line line = line(credentials);
+        if (line == null) {
+            return NO_TURN;
+        }
+        long start = System.nanoTime();
         // the call's turn is reserved in arrival order (or refused when too far away); the thread parks until it comes,
         // for free on a virtual thread
-        if (line != null && !line.queue().tryTake(maxWaitNanos)) {
+        if (!line.queue().tryTake(maxWaitNanos)) {
+            metrics.throttleRefused(WatiMetrics.account(credentials));
             throw refusal(line.queue(), line.perSecond());
         }
+        return System.nanoTime() - start;
     }
 
-    private void leave(WatiCredentials credentials) throws InterruptedException {
+    /** Nanoseconds until the exit; NO_TURN when unthrottled. */
+    private long leave(WatiCredentials credentials) throws InterruptedException {
         Line line = line(credentials);
-        // a thread that woke late (or was held up after its turn) must not leave right behind the one before it
-        if (line != null) {
-            line.exit().take();
+        if (line == null) {
+            return NO_TURN;
         }
+        long start = System.nanoTime();
+        // a thread that woke late (or was held up after its turn) must not leave right behind the one before it
+        line.exit().take();
+        return System.nanoTime() - start;
     }
 
     /** The account's buckets; null when it is unthrottled. */

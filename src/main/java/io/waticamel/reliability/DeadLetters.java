@@ -287,6 +287,15 @@ public class DeadLetters {
         JsonAnswer.send(exchange, 200, Map.of("deleted", exchange.getMessage().getHeader("id", String.class)));
     }
 
+    /** The open dead letters, all callers' (the metrics' gauge): one COUNT on the index by status. */
+    public long countOpen() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM dead_letters WHERE status = 'open'");
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** GET /api/v1/dead-letters?action=&account=&status=&page=&size= (newest first): the caller's own, or all for an admin. */
     public void list(Exchange exchange) throws SQLException, JsonProcessingException {
         int page;

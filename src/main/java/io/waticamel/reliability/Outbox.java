@@ -309,6 +309,30 @@ public class Outbox {
         return copy;
     }
 
+    /**
+     * The async actions not done, by state (the metrics' gauge): {@code scheduled} (queued, not due yet by the runtime's
+     * clock), {@code queued} (due), {@code claimed}, {@code sending}. One query on the index by state and send_at;
+     * done and dead rows are not read.
+     */
+    public Map<String, Long> backlog() throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT state, COUNT(*), "
+                + "SUM(CASE WHEN send_at > ? THEN 1 ELSE 0 END) FROM outbox WHERE state IN ('queued', 'claimed', 'sending') GROUP BY state")) {
+            s.setTimestamp(1, Timestamp.from(sendTimes.now()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String state = rs.getString(1);
+                    long notDue = "queued".equals(state) ? rs.getLong(3) : 0;
+                    counts.put(state, rs.getLong(2) - notDue);
+                    if (notDue > 0) {
+                        counts.put("scheduled", notDue);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
     /** The state shown for a row in {@code state} due at {@code sendAt}: a queued one not due yet is {@code scheduled}. */
     private String state(String state, Instant sendAt) {
         return "queued".equals(state) && sendAt.isAfter(sendTimes.now()) ? "scheduled" : state;

@@ -139,7 +139,7 @@ public final class SandboxApi implements AutoCloseable {
                     times == null ? null : times.intValue());
             JsonAnswer.send(exchange, 201, armed.toMap());
         } catch (ActionRejectedException e) {
-            JsonAnswer.send(exchange, 400, Map.of("error", e.getMessage()));
+            JsonAnswer.error(exchange, 400, e.getMessage());
         }
     }
 
@@ -164,7 +164,7 @@ public final class SandboxApi implements AutoCloseable {
         try {
             event = inbound.build(object(exchange));
         } catch (ActionRejectedException e) {
-            JsonAnswer.send(exchange, 400, Map.of("error", e.getMessage()));
+            JsonAnswer.error(exchange, 400, e.getMessage());
             return;
         }
         String watiId = event.get("id").asText();
@@ -173,7 +173,7 @@ public final class SandboxApi implements AutoCloseable {
             delivered = http.send(HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(event.toString())).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            JsonAnswer.send(exchange, 502, Map.of("error", "The runtime's webhook could not be reached: " + e.getClass().getSimpleName()));
+            JsonAnswer.error(exchange, 502, "The runtime's webhook could not be reached: " + e.getClass().getSimpleName());
             return;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -181,8 +181,7 @@ public final class SandboxApi implements AutoCloseable {
         answer.put("webhook_status", delivered.statusCode());
         answer.put("webhook_answer", json(delivered.body()));
         if (delivered.statusCode() != 200) {
-            answer.put("error", "The runtime's webhook answered HTTP " + delivered.statusCode());
-            JsonAnswer.send(exchange, 502, answer);
+            JsonAnswer.error(exchange, 502, "The runtime's webhook answered HTTP " + delivered.statusCode(), answer);
             return;
         }
         Map<String, Object> stored = processed(watiId);
@@ -235,7 +234,7 @@ public final class SandboxApi implements AutoCloseable {
 
     private boolean off(Exchange exchange) throws Exception {
         if (sandbox == null) {
-            JsonAnswer.send(exchange, 404, Map.of("error", OFF));
+            JsonAnswer.error(exchange, 404, OFF);
             return true;
         }
         return false;

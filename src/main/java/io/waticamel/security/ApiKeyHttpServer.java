@@ -16,8 +16,8 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.
  * Puts {@link RequestIds} and then {@link ApiKeyAuthentication} into Camel Main's embedded HTTP server as platform-http's
  * authentication handler for every path, before the server starts and before any route exists,
  * so no route file can opt out of it; {@link AnonymousHealth} in front of the health check;
- * {@link WebhookBodies} in front of the webhook paths; and {@link LargeBodies} on the one path that takes
- * large bodies (campaigns).
+ * {@link WebhookBodies} in front of the webhook paths; {@link LargeBodies} on the one path that takes
+ * large bodies (campaigns); and {@link MetricsAccess} in front of the metrics.
  */
 public final class ApiKeyHttpServer {
 
@@ -25,12 +25,12 @@ public final class ApiKeyHttpServer {
     }
 
     /**
-     * {@code authentication} on every path; {@code health} in front of Camel's health check, on the
-     * server that serves it (this one, or the management server's own when camel.management.port
-     * names another port).
+     * {@code authentication} on every path; {@code health} in front of Camel's health check and {@code metrics} in
+     * front of the metrics ({@code metricsPath}), on the server that serves them (this one, or the management server's
+     * own when camel.management.port names another port).
      */
     public static void install(CamelContext context, ApiKeyAuthentication authentication, AnonymousHealth health, String largeBodyPath,
-            long largeBodyMaxBytes) {
+            long largeBodyMaxBytes, MetricsAccess metrics, String metricsPath) {
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
             throw new IllegalStateException("No embedded HTTP server to protect: set camel.server.enabled = true");
@@ -45,8 +45,10 @@ public final class ApiKeyHttpServer {
         protect(server.getConfiguration(), largeBodyPath, new LargeBodies(largeBodyMaxBytes));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
-            protect(management.getPort() == server.getPort() ? server.getConfiguration() : management.getConfiguration(),
-                    management.getHealthPath() + "*", health);
+            VertxPlatformHttpServerConfiguration serving = management.getPort() == server.getPort() ? server.getConfiguration()
+                    : management.getConfiguration();
+            protect(serving, management.getHealthPath() + "*", health);
+            protect(serving, metricsPath + "*", metrics);
         }
     }
 

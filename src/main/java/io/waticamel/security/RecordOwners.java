@@ -62,6 +62,11 @@ public final class RecordOwners {
         return caller == null ? NO_CALLER : caller;
     }
 
+    /** Whether the API key of this name sees every caller's records (and reads the metrics). */
+    public boolean isAdmin(String keyName) {
+        return keyName != null && admins.contains(keyName);
+    }
+
     /** Whether this request's key sees every caller's records, or only its own. */
     public boolean seesAll(Exchange exchange) {
         return admins.contains(caller(exchange));

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waticamel.action.ActionFields;
+import io.waticamel.action.ActionOutcome;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.action.NumberedParameters;
 import io.waticamel.action.TaskResult;
@@ -166,7 +167,7 @@ public class TemplateCatalogue {
         Verdict verdict = verdict(action.credentials(), template.strip());
         String refusal = verdict.refusal() != null ? verdict.refusal() : verdict.mismatch(given);
         if (refusal != null) {
-            throw new ActionRejectedException(refusal);
+            throw new ActionRejectedException(refusal, 400, ActionOutcome.TEMPLATE_REFUSED);
         }
     }
 

@@ -11,6 +11,7 @@ import io.waticamel.config.CampaignsConfiguration;
 import io.waticamel.config.DataFolder;
 import io.waticamel.config.EventsConfiguration;
 import io.waticamel.config.MediaConfiguration;
+import io.waticamel.config.OpenApiConfiguration;
 import io.waticamel.config.OutboundConfiguration;
 import io.waticamel.config.RoutesConfiguration;
 import io.waticamel.config.SecurityConfiguration;
@@ -53,7 +54,7 @@ public final class WatiCamelApplication {
         main.addMainListener(new DataFolder());
         for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
                 StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class,
-                TemplatesConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class)) {
+                TemplatesConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class, OpenApiConfiguration.class)) {
             main.configure().addConfiguration(configuration);
         }
         return main;

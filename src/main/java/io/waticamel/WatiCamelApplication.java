@@ -12,6 +12,7 @@ import io.waticamel.config.DataFolder;
 import io.waticamel.config.EventsConfiguration;
 import io.waticamel.config.MediaConfiguration;
 import io.waticamel.config.MetricsConfiguration;
+import io.waticamel.config.OpenApiConfiguration;
 import io.waticamel.config.OutboundConfiguration;
 import io.waticamel.config.RoutesConfiguration;
 import io.waticamel.config.SandboxConfiguration;
@@ -65,7 +66,7 @@ public final class WatiCamelApplication {
         main.addMainListener(new StartupLine());
         for (Class<? extends CamelConfiguration> configuration : List.of(RoutesConfiguration.class, MetricsConfiguration.class, OutboundConfiguration.class, SecurityConfiguration.class,
                 StorageConfiguration.class, MediaConfiguration.class, EventsConfiguration.class,
-                TemplatesConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class, SandboxConfiguration.class)) {
+                TemplatesConfiguration.class, CampaignsConfiguration.class, ActionPipelineConfiguration.class, SandboxConfiguration.class, OpenApiConfiguration.class)) {
             main.configure().addConfiguration(configuration);
         }
         return main;

@@ -228,8 +228,12 @@ public final class ApiSchemas {
     }
 
     @Schema(name = "DeadLetterConflict", description = "Not replayed: resolved already, being replayed, or no key decrypts its token")
-    public record DeadLetterConflict(String error,
-            @Schema(description = "The letter's status (resolved or replaying)", nullable = true) String status,
+    public record DeadLetterConflict(
+            @Schema(description = "What is wrong, and what to do about it") String error,
+            @Schema(description = "409") int status,
+            @Schema(description = "The answer's X-Request-Id") String request_id,
+            @Schema(description = "The letter's status (resolved or replaying); absent when its token cannot be decrypted", nullable = true)
+            String state,
             DeadLetter dead_letter) {
     }
 

@@ -138,6 +138,7 @@ class ContainerImageIT {
             String mode = newRootUnavailable();
             long start = System.nanoTime();
             if (mode == null) {
+                // no WATI_AZURE_CONNECTION_STRING: with no npm in the image, the Azurite dev service cannot start (logged)
                 prepareLikeAContainerEngine(root);
                 List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--mount-proc=/proc", "--root=" + root,
                         "--wd=" + config.get("WorkingDir").asText(), "--setuid", uidGid[0], "--setgid", uidGid[1]));
@@ -168,6 +169,8 @@ class ContainerImageIT {
                 // the runtime wrote its data as its user, owner-only, into the image's /app/data
                 assertThat(Files.getAttribute(root.resolve("app/data/wati-camel.mv.db"), "unix:uid")).isEqualTo(Integer.parseInt(uidGid[0]));
                 assertThat(PackagedRuntimeIT.permissions(root.resolve("app/data"))).isEqualTo("rwx------");
+                Awaitility.await("the missing npm named with what to set").atMost(Duration.ofSeconds(30))
+                        .until(() -> Files.readString(log).contains("set wati.azure.connection-string (WATI_AZURE_CONNECTION_STRING)"));
             }
 
             HttpResponse<String> sent = send(port, "POST", "/api/v1/actions", API_KEY, "{\"wati_action\":\"send_session_message\","

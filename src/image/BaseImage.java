@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 
 /**
@@ -25,10 +24,10 @@ import java.util.stream.Stream;
  * ({@code from.image = tar://...}). Jib's own files can only belong to root, so everything that
  * must belong to the runtime's user is made here.
  *
- * <p>Run by the pom (exec-maven-plugin, package phase of the image build) with the JDK that builds:
- * {@code java src/image/BaseImage.java <output folder> <modules>}. Everything is written in a fixed
- * order with fixed times, so the same JDK and libraries give the same layer (and Jib reuses its
- * compressed copy).
+ * <p>Run by the pom (exec-maven-plugin, pre-integration-test phase, before Jib) with the JDK that
+ * builds: {@code java src/image/BaseImage.java <output folder> <modules> <jlink cache folder>}.
+ * Everything is written in a fixed order with fixed times, so the same JDK and libraries give the
+ * same layer, byte for byte (and Jib reuses its compressed copy).
  */
 public final class BaseImage {
 
@@ -61,12 +60,12 @@ public final class BaseImage {
     final Map<String, Entry> entries = new TreeMap<>();
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: java BaseImage.java <output folder> <module,module,...>");
+        if (args.length != 3) {
+            throw new IllegalArgumentException("usage: java BaseImage.java <output folder> <module,module,...> <jlink cache folder>");
         }
         long start = System.nanoTime();
-        Path out = Path.of(args[0]).toAbsolutePath();
-        Path jre = jlink(out, args[1]);
+        Path out = Files.createDirectories(Path.of(args[0]).toAbsolutePath());
+        Path jre = jlink(Path.of(args[2]).toAbsolutePath(), args[1]);
         BaseImage image = new BaseImage();
         image.addRuntime(jre);
         image.addSystemFiles();
@@ -77,35 +76,49 @@ public final class BaseImage {
 
     /**
      * The Java runtime with only the modules the runtime needs, made with the JDK that runs this
-     * (the build's). Made again only when the JDK or the module list changed (a stamp file says
-     * which), since jlink takes most of the image build's time.
+     * (the build's). jlink takes most of the image build's time and gives the same files for the same
+     * JDK and modules, so its output is kept in {@code cache} (like Jib's own layer cache, outside
+     * the project, so a fresh clone on the same machine reuses it) under a name made from the JDK's
+     * version and home and the module list: another JDK or list makes another runtime.
      */
-    static Path jlink(Path out, String modules) throws IOException {
-        Path jre = out.resolve("jre");
-        String stamp = Runtime.version() + " " + System.getProperty("java.home") + " " + modules;
-        Path stampFile = out.resolve("jre.stamp");
-        if (Files.isDirectory(jre) && Files.exists(stampFile) && Files.readString(stampFile).equals(stamp)) {
-            System.out.println("jlink: " + jre + " is up to date");
+    static Path jlink(Path cache, String modules) throws Exception {
+        String key = Runtime.version() + " " + System.getProperty("java.home") + " " + modules;
+        String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text(key))).substring(0, 16);
+        Path jre = cache.resolve("jre-" + id);
+        if (Files.isExecutable(jre.resolve("bin/java"))) {
+            System.out.println("jlink: reusing " + jre + " (" + key + ")");
             return jre;
         }
-        deleteTree(jre);
-        Files.createDirectories(out);
-        ToolProvider jlink = ToolProvider.findFirst("jlink").orElseThrow(() -> new IllegalStateException(
-                "jlink not found: build with a full JDK 25 (JAVA_HOME), not a runtime"));
-        // no --compress: the modules file stays plain, so the layer's gzip shrinks it (33 MB against
-        // 41 MB for a zip-compressed one) and classes load without inflating
-        // java.desktop is in only for java.beans (Log4j's LoggerContext): its X11, sound and splash screen
-        // libraries would need X11 and ALSA libraries in the image and are never loaded by a headless server
-        String[] options = {"--add-modules", modules, "--strip-debug", "--no-man-pages", "--no-header-files",
-                "--exclude-files=**/libawt_xawt.so,**/libjawt.so,**/libsplashscreen.so,**/libjsound.so",
-                "--output", jre.toString()};
-        long start = System.nanoTime();
-        int exit = jlink.run(System.out, System.err, options);
-        if (exit != 0) {
-            throw new IllegalStateException("jlink failed (" + exit + "): " + String.join(" ", options));
+        Files.createDirectories(cache);
+        Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+        if (!Files.isExecutable(jlink)) {
+            throw new IllegalStateException(jlink + " not found: build with a full JDK 25 (JAVA_HOME), not a runtime");
         }
-        Files.writeString(stampFile, stamp);
-        System.out.printf("jlink: %s in %.1f s%n", jre, (System.nanoTime() - start) / 1e9);
+        // made beside its final name and moved there whole, so a build running at the same time never
+        // sees half a runtime
+        Path partial = Files.createTempDirectory(cache, "partial-");
+        Files.delete(partial);
+        // No --compress: the modules file stays plain, so the layer's gzip shrinks it (33 MB against
+        // 41 MB for a zip-compressed one) and classes load without inflating.
+        // java.desktop is in only for java.beans (Log4j's LoggerContext): its X11, sound and splash screen
+        // libraries would need X11 and ALSA libraries in the image and are never loaded by a headless server.
+        // jlink runs in a process of its own: run inside this one, the method handle classes it pre-generates
+        // came out differently depending on what this JVM had run before, and the layer was not reproducible.
+        List<String> command = List.of(jlink.toString(), "--add-modules", modules, "--strip-debug", "--no-man-pages",
+                "--no-header-files", "--exclude-files=**/libawt_xawt.so,**/libjawt.so,**/libsplashscreen.so,**/libjsound.so",
+                "--output", partial.toString());
+        long start = System.nanoTime();
+        int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (exit != 0) {
+            deleteTree(partial);
+            throw new IllegalStateException("jlink failed (" + exit + "): " + String.join(" ", command));
+        }
+        try {
+            Files.move(partial, jre, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException madeMeanwhile) {
+            deleteTree(partial);
+        }
+        System.out.printf("jlink: %s in %.1f s (%s)%n", jre, (System.nanoTime() - start) / 1e9, key);
         return jre;
     }
 

@@ -171,6 +171,15 @@ class ContainerImageIT {
                 assertThat(PackagedRuntimeIT.permissions(root.resolve("app/data"))).isEqualTo("rwx------");
                 Awaitility.await("the missing npm named with what to set").atMost(Duration.ofSeconds(30))
                         .until(() -> Files.readString(log).contains("set wati.azure.connection-string (WATI_AZURE_CONNECTION_STRING)"));
+                // and a get_media is answered with the same reason
+                wati.answer(WatiDouble.Answer.bytes(200, "image/jpeg", new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 1}));
+                HttpResponse<String> media = send(port, "POST", "/api/v1/actions", API_KEY, "{\"wati_action\":\"get_media\","
+                        + "\"api_endpoint\":\"" + wati.url() + "\",\"access_token\":\"Bearer image-token\","
+                        + "\"file_url\":\"" + wati.url() + "/api/file/showFile?fileName=data/images/a.jpg\"}");
+                assertThat(media.statusCode()).as(media.body()).isEqualTo(502);
+                assertThat(json.readTree(media.body()).get("task_23001_run_text").asText())
+                        .contains("npm is not available").contains("WATI_AZURE_CONNECTION_STRING");
+                wati.reset();
             }
 
             HttpResponse<String> sent = send(port, "POST", "/api/v1/actions", API_KEY, "{\"wati_action\":\"send_session_message\","

@@ -88,8 +88,15 @@ public final class AzuriteDevService implements AutoCloseable {
         }
         Files.createDirectories(installDir);
         LOG.info("Dev service: installing Azurite {} into {} (npm, first start only)", VERSION, installDir.toAbsolutePath());
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", installDir.toString(),
-                "azurite@" + VERSION).redirectErrorStream(true).redirectOutput(installDir.resolve("npm-install.log").toFile()).start();
+        Process npm;
+        try {
+            npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", installDir.toString(),
+                    "azurite@" + VERSION).redirectErrorStream(true).redirectOutput(installDir.resolve("npm-install.log").toFile()).start();
+        } catch (IOException noNpm) {
+            // the container image (like any machine without Node.js) has no npm: say what to set instead
+            throw new IOException("npm is not available (" + noNpm.getMessage() + "), and the Azurite dev service needs it: "
+                    + "set wati.azure.connection-string (WATI_AZURE_CONNECTION_STRING) to an Azure Storage account", noNpm);
+        }
         try {
             if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                 throw new IOException("npm install azurite@" + VERSION + " failed, see " + installDir.resolve("npm-install.log"));

@@ -107,10 +107,15 @@ class ConsoleAndAnswersTest {
         Response none = get("/api/v1/dead-letters");
         Response insane = get("/api/v1/dead-letters", "X-Request-Id", "x".repeat(65));
         Response other = get("/api/v1/dead-letters");
+        Response number = get("/api/v1/dead-letters", "X-Request-Id", "27821234567");
+        Response key = get("/api/v1/dead-letters", "X-Request-Id", RunningRuntime.API_KEY);
 
         assertThat(none.raw().headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).matches(UUID));
         assertThat(insane.raw().headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).matches(UUID));
         assertThat(other.raw().headers().firstValue("X-Request-Id")).isNotEqualTo(none.raw().headers().firstValue("X-Request-Id"));
+        // log lines show the id as it is: a phone number or an API key sent as one is not taken
+        assertThat(number.raw().headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).matches(UUID));
+        assertThat(key.raw().headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).matches(UUID));
         // the health check too (a load balancer's probe)
         assertThat(get("/observe/health").raw().headers().firstValue("X-Request-Id")).isPresent();
     }
@@ -163,6 +168,14 @@ class ConsoleAndAnswersTest {
         assertErrorShape(get("/api/v1/campaigns?size=abc"), 400, "size must be a number");
         assertErrorShape(get("/api/v1/templates?account=main&x=1"), 400, "Unknown query parameter 'x'");
         assertErrorShape(get("/api/v1/opt-outs/27821234567?acount=main"), 400, "Unknown query parameter 'acount'");
+
+        // a CSV campaign's settings are its query: a misspelt one is refused, not dropped (the campaign would go out now)
+        assertErrorShape(runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/campaigns?account=main&template_name=t&send_ta=x")))
+                .header("X-API-Key", RunningRuntime.API_KEY).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("whatsappNumber\n27821234567\n")).build()), 400, "Unknown query parameter 'send_ta'");
+        // only the query is the query: an HTTP header of the same name is not a filter
+        Response header = get("/api/v1/dead-letters", "status", "bogus");
+        assertThat(header.status()).as(header.body()).isEqualTo(200);
 
         // the values the endpoints do take still work, in any case
         assertThat(get("/api/v1/dead-letters?status=OPEN&page=0&size=10").status()).isEqualTo(200);

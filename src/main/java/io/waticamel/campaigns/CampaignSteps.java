@@ -175,9 +175,11 @@ public class CampaignSteps {
                 throw new ActionRejectedException("Request body is empty: send the campaign as JSON, or its recipients as CSV");
             }
             if (contentType.startsWith("text/csv")) {
+                // the settings are the query: a misspelt one (quiet_hour, send_ta) is refused, not dropped
+                QueryParameters query = QueryParameters.of(exchange, CampaignRequest.SETTINGS.toArray(String[]::new));
                 Map<String, String> settings = new LinkedHashMap<>();
                 for (String name : CampaignRequest.SETTINGS) {
-                    settings.put(name, in.getHeader(name, String.class));
+                    settings.put(name, query.text(name));
                 }
                 if (settings.get("access_token") != null) {
                     throw new ActionRejectedException("Do not put an access_token in the URL: use a named account, or send the campaign "
@@ -185,6 +187,8 @@ public class CampaignSteps {
                 }
                 request = CampaignRequest.fromCsv(settings, body, maxRecipients);
             } else if (contentType.startsWith("application/json") || contentType.isEmpty()) {
+                // a JSON campaign's settings are in its body: a query would be ignored, so it is refused
+                QueryParameters.of(exchange);
                 request = CampaignRequest.fromJson(body, maxRecipients);
             } else {
                 throw new ActionRejectedException("Send the campaign as application/json, or its recipients as text/csv", 415);
@@ -368,7 +372,7 @@ public class CampaignSteps {
     private static int[] paging(Exchange exchange, String... names) throws Exception {
         try {
             QueryParameters query = QueryParameters.of(exchange, names);
-            return new int[] {query.number("page", 0, 0, Integer.MAX_VALUE), query.number("size", 100, 1, MAX_PAGE_SIZE)};
+            return new int[] {query.page(), query.number("size", 100, 1, MAX_PAGE_SIZE)};
         } catch (ActionRejectedException e) {
             JsonAnswer.error(exchange, 400, e.getMessage());
             return null;

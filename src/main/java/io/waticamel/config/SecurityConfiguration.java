@@ -71,6 +71,13 @@ public class SecurityConfiguration implements CamelConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         boolean anonymous = Boolean.parseBoolean(properties.resolveProperty("wati.metrics.anonymous").orElse("false").strip());
         String scrapeKey = properties.resolveProperty("wati.metrics.key").map(String::strip).filter(k -> !k.isEmpty()).orElse(null);
+        if (scrapeKey != null && scrapeKey.length() < 16) {
+            // shorter is guessable, and is not masked in logs (SecretMasking needs 6 characters)
+            throw new IllegalStateException("wati.metrics.key (WATI_METRICS_KEY) must be at least 16 characters, e.g. openssl rand -hex 24");
+        }
+        if (scrapeKey != null && keys.match(scrapeKey).isPresent()) {
+            LOG.warn("wati.metrics.key is also an API key: Prometheus holds a key that can send messages; give it a key of its own");
+        }
         if (anonymous) {
             LOG.warn("wati.metrics.anonymous is on: /observe/metrics answers without a key (account names and volumes); "
                     + "keep the port where only Prometheus reaches it");

@@ -54,8 +54,10 @@ public final class StartupLine extends MainListenerSupport {
     static String line(CamelContext context) {
         String dataDir = value(context, "wati.data.dir").orElse("data");
         List<String> parts = new ArrayList<>();
+        boolean metrics = value(context, "camel.metrics.enabled").map(Boolean::parseBoolean).orElse(false);
         parts.add("wati-camel " + ActionPipelineConfiguration.version() + " ready on " + url(context)
-                + " (API /api/v1, described at /api/v1/openapi.json; health /observe/health; metrics /observe/metrics)");
+                + " (API /api/v1, described at /api/v1/openapi.json; health " + value(context, "camel.management.health-path").orElse("/observe/health")
+                + (metrics ? "; metrics " + value(context, "camel.metrics.path").orElse("/observe/metrics") : "") + ")");
         parts.add("API key: " + apiKey(context, dataDir));
         parts.add("database: " + database(value(context, "wati.db.url").orElse("")));
         parts.add("blob storage: " + blob(context));
@@ -71,7 +73,8 @@ public final class StartupLine extends MainListenerSupport {
         String host = value(context, "camel.server.host").orElse("0.0.0.0");
         String port = value(context, "camel.server.port").orElse("8080");
         boolean everyAddress = host.equals("0.0.0.0") || host.equals("::");
-        return "http://" + (everyAddress ? "localhost" : host) + ":" + port + (everyAddress ? " (all interfaces)" : "");
+        String shown = everyAddress ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+        return "http://" + shown + ":" + port + (everyAddress ? " (all interfaces)" : "");
     }
 
     private static String apiKey(CamelContext context, String dataDir) {

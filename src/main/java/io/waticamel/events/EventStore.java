@@ -24,9 +24,9 @@ import javax.sql.DataSource;
  */
 public class EventStore implements AutoCloseable {
 
-    /** SQLState of a unique key violation, on H2 and PostgreSQL alike. */
     /** An event's states: received (to be processed, or retried later), processed, failed (attempts exhausted). */
-    public static final java.util.List<String> STATES = java.util.List.of("received", "processed", "failed");
+    public static final List<String> STATES = List.of("received", "processed", "failed");
+    /** SQLState of a unique key violation, on H2 and PostgreSQL alike. */
     private static final String DUPLICATE_KEY = "23505";
 
     /** A claimed event as the worker needs it. */

@@ -17,7 +17,6 @@ import org.apache.camel.Exchange;
  */
 public class EventsApi {
 
-    private static final int MAX_PAGE_SIZE = 500;
     private final EventStore store;
     private final RecordOwners owners;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -38,8 +37,8 @@ public class EventsApi {
         String state;
         try {
             query = QueryParameters.of(exchange, "state", "account", "type", "page", "size");
-            page = query.number("page", 0, 0, Integer.MAX_VALUE);
-            size = query.number("size", 50, 1, MAX_PAGE_SIZE);
+            page = query.page();
+            size = query.size(50);
             state = query.oneOf("state", EventStore.STATES);
         } catch (ActionRejectedException e) {
             JsonAnswer.error(exchange, 400, e.getMessage());
@@ -48,7 +47,8 @@ public class EventsApi {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("page", page);
         answer.put("size", size);
-        answer.put("events", store.list(state, query.text("account"), query.text("type"), page, size));
+        String account = query.text("account");
+        answer.put("events", store.list(state, account == null ? null : account.toLowerCase(java.util.Locale.ROOT), query.text("type"), page, size));
         JsonAnswer.send(exchange, 200, answer);
     }
 

@@ -48,7 +48,6 @@ public class MessageLog {
     /** The actions that send a message. */
     static final Set<String> SENDS = Set.of("send_session_message", "send_template_message", "send_session_file");
     private static final Duration TEMPLATE_MATCH_WINDOW = Duration.ofDays(1);
-    private static final int MAX_PAGE_SIZE = 500;
     private static final Logger LOG = LoggerFactory.getLogger(MessageLog.class);
     private static final String COLUMNS = "id, caller, account, endpoint, number, action, template_name, wati_id, whatsapp_message_id, "
             + "local_message_id, run, http_status, run_text, status, sent_at, delivered_at, read_at, replied_at, failed_at, failed_code, "
@@ -331,8 +330,8 @@ public class MessageLog {
             number = rawNumber == null ? null : PhoneNumbers.normalise(rawNumber);
             account = query.text("account") == null ? null : query.text("account").toLowerCase(java.util.Locale.ROOT);
             since = instant(query.text("since"));
-            page = query.number("page", 0, 0, Integer.MAX_VALUE);
-            size = query.number("size", 50, 1, MAX_PAGE_SIZE);
+            page = query.page();
+            size = query.size(50);
         } catch (ActionRejectedException e) {
             JsonAnswer.error(exchange, 400, e.getMessage());
             return;

@@ -40,7 +40,8 @@ public class UrlGuard {
 
     public URI check(String field, String url) {
         URI uri = requireHttp(field, url);
-        if (addresses.allowsPrivateHosts() || addresses.allowsRequestsTo(uri)) {
+        // the sandbox's sample files: only as a file to send, never as an endpoint or a callback
+        if (addresses.allowsPrivateHosts() || "file_url".equals(field) && addresses.allowsRequestsTo(uri)) {
             return uri;
         }
         boolean isPublic;

@@ -25,6 +25,8 @@ public final class ErrorPages implements StartupListener {
             400, "The request could not be read",
             404, "No such path: the API is described at /api/v1/openapi.json",
             405, "This path does not take this method: the API is described at /api/v1/openapi.json",
+            406, "This path cannot answer in the type the Accept header asks for",
+            415, "This path does not take a body of this Content-Type",
             413, "The body is larger than this path takes (wati.api.max-body-bytes; campaigns: wati.campaigns.max-body-bytes)",
             500, "The request failed inside the runtime; its log lines carry this request_id");
 

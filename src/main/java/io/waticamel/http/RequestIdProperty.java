@@ -36,9 +36,10 @@ public final class RequestIdProperty extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         Exchange exchange = ((ExchangeCreatedEvent) event).getExchange();
-        Object id = exchange.getIn().getHeader(RequestIds.HEADER);
-        if (id != null && exchange.getProperty(RequestIds.PROPERTY) == null) {
-            exchange.setProperty(RequestIds.PROPERTY, id.toString());
+        // any consumer may carry the header (a route file's queue or file route): only a sane one is copied
+        String id = exchange.getIn().getHeader(RequestIds.HEADER, String.class);
+        if (RequestIds.isSane(id) && exchange.getProperty(RequestIds.PROPERTY) == null) {
+            exchange.setProperty(RequestIds.PROPERTY, id);
         }
     }
 }

@@ -26,7 +26,6 @@ import org.apache.camel.Message;
 public class FileRecords {
 
     public static final int DEFAULT_PAGE_SIZE = 50;
-    public static final int MAX_PAGE_SIZE = 500;
     private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
 
     /** The record as returned to callers (and in get_media's task response). */
@@ -77,8 +76,8 @@ public class FileRecords {
             } else if (!MediaNames.isValidOwnerId(owner)) {
                 throw new ActionRejectedException("Invalid owner_id: " + MediaNames.OWNER_ID_RULE);
             }
-            page = query.number("page", 0, 0, Integer.MAX_VALUE);
-            size = query.number("size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+            page = query.page();
+            size = query.size(DEFAULT_PAGE_SIZE);
         } catch (ActionRejectedException e) {
             JsonAnswer.error(exchange, 400, e.getMessage());
             exchange.setRouteStop(true);

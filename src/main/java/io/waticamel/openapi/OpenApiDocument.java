@@ -62,7 +62,7 @@ public class OpenApiDocument {
             made = document(exchange.getContext());
         } catch (Exception e) {
             LOG.warn("The OpenAPI document could not be made: {}", e.toString());
-            JsonAnswer.send(exchange, 500, Map.of("error", "The OpenAPI document could not be made: " + e));
+            JsonAnswer.error(exchange, 500, "The OpenAPI document could not be made: " + e.getMessage());
             return;
         }
         JsonAnswer.send(exchange, 200, made);

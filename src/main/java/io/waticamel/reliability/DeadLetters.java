@@ -303,10 +303,10 @@ public class DeadLetters {
         Map<String, String> filters = new LinkedHashMap<>();
         try {
             QueryParameters query = QueryParameters.of(exchange, "action", "account", "status", "page", "size");
-            page = query.number("page", 0, 0, Integer.MAX_VALUE);
-            size = query.number("size", 50, 1, 500);
+            page = query.page();
+            size = query.size(50);
             filters.put("action", query.text("action"));
-            filters.put("account", query.text("account"));
+            filters.put("account", query.text("account") == null ? null : query.text("account").toLowerCase(java.util.Locale.ROOT));
             filters.put("status", query.oneOf("status", List.of("open", "replaying", "resolved")));
         } catch (ActionRejectedException e) {
             JsonAnswer.error(exchange, 400, e.getMessage());

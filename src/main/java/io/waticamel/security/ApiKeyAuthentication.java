@@ -81,7 +81,10 @@ public class ApiKeyAuthentication implements AuthenticationHandler {
 
     /** A CRM posting an action reads the task variables, whatever the answer; every other caller gets the error shape. */
     private static boolean isAction(RoutingContext ctx) {
-        return ctx.request().method() == HttpMethod.POST && ACTIONS_PATH.equalsIgnoreCase(ctx.normalizedPath());
+        String path = ctx.normalizedPath();
+        // the router takes /api/v1/actions/ for /api/v1/actions
+        return ctx.request().method() == HttpMethod.POST
+                && ACTIONS_PATH.equalsIgnoreCase(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
     }
 
     static boolean isProtected(String path) {

@@ -39,7 +39,7 @@ public final class ApiKeyHttpServer {
             throw new IllegalStateException("The embedded HTTP server started before the API key could be installed");
         }
         // first of all: the request's id, so every answer and log line after it can carry it
-        protect(server.getConfiguration(), "/*", new RequestIds());
+        protect(server.getConfiguration(), "/*", new RequestIds(id -> !SecretMasking.mask(id).equals(id)));
         protect(server.getConfiguration(), "/*", authentication);
         protect(server.getConfiguration(), WebhookBodies.PATH + "*", new WebhookBodies());
         protect(server.getConfiguration(), largeBodyPath, new LargeBodies(largeBodyMaxBytes));

@@ -128,7 +128,8 @@ public final class SandboxApi implements AutoCloseable {
             for (Iterator<String> names = request.fieldNames(); names.hasNext();) {
                 String name = names.next();
                 if (!REFUSAL_FIELDS.contains(name)) {
-                    throw new ActionRejectedException("Unknown field '" + cut(name) + "': a refusal takes " + String.join(", ", REFUSAL_FIELDS));
+                    throw new ActionRejectedException("Unknown field '" + EchoedText.cut(name) + "': a refusal takes "
+                            + String.join(", ", REFUSAL_FIELDS));
                 }
             }
             JsonNode times = request.get("times");
@@ -238,10 +239,6 @@ public final class SandboxApi implements AutoCloseable {
             return true;
         }
         return false;
-    }
-
-    private static String cut(String text) {
-        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 
     @Override

@@ -235,7 +235,7 @@ public final class SandboxWati implements AutoCloseable {
                 SampleMedia.Sample file = SampleMedia.of(query.get("fileName"));
                 yield file == null ? Answer.refused(404, "File not found") : new Answer(200, file.contentType(), file.bytes(), Map.of());
             }
-            default -> Answer.refused(404, "The WATI sandbox does not answer '" + cut(operation) + "'; it answers "
+            default -> Answer.refused(404, "The WATI sandbox does not answer '" + EchoedText.cut(operation) + "'; it answers "
                     + String.join(", ", SandboxRefusals.CALLS) + " and /api/file/showFile");
         };
     }
@@ -326,8 +326,8 @@ public final class SandboxWati implements AutoCloseable {
             if (!exchange.getRequestMethod().equalsIgnoreCase("GET") && !exchange.getRequestMethod().equalsIgnoreCase("HEAD")) {
                 write(exchange, new Answer(405, "text/plain", "GET only\n".getBytes(StandardCharsets.UTF_8), Map.of()));
             } else if (file == null) {
-                write(exchange, new Answer(404, "text/plain", ("No sample file '" + cut(name) + "': name a file such as invoice-17.pdf or "
-                        + "photo.jpg\n").getBytes(StandardCharsets.UTF_8), Map.of()));
+                write(exchange, new Answer(404, "text/plain", ("No sample file '" + EchoedText.cut(name)
+                        + "': name a file such as invoice-17.pdf or photo.jpg\n").getBytes(StandardCharsets.UTF_8), Map.of()));
             } else {
                 write(exchange, new Answer(200, file.contentType(), file.bytes(), Map.of()));
             }
@@ -445,10 +445,6 @@ public final class SandboxWati implements AutoCloseable {
         } catch (NumberFormatException e) {
             return fallback;
         }
-    }
-
-    private static String cut(String text) {
-        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 
     private static byte[] sha256(byte[] value) {

@@ -79,7 +79,7 @@ public final class SandboxApi implements AutoCloseable {
             return template;
         }).toList());
         answer.put("refusals", sandbox.refusals().list());
-        answer.put("recorded", sandbox.recorder().list(null).size());
+        answer.put("recorded", sandbox.recorder().size());
         JsonAnswer.send(exchange, 200, answer);
     }
 

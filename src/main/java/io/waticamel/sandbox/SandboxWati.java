@@ -349,9 +349,9 @@ public final class SandboxWati implements AutoCloseable {
     }
 
     /**
-     * The body as recorded: JSON as sent (when it is JSON, up to 1 MiB), a file upload as its part's
-     * {@code {"file": {"name", "contentType", "bytes"}}} (the file's bytes are counted, not kept), else
-     * {@code {"bytes": n}}; null when there is none.
+     * The body as answered and recorded: JSON as sent (when it is JSON, up to 1 MiB; the recorder keeps
+     * 64 KiB of it), a file upload as its part's {@code {"file": {"name", "contentType", "bytes"}}} (the
+     * file's bytes are counted, not kept), else {@code {"bytes": n}}; null when there is none.
      */
     private JsonNode readBody(HttpExchange exchange) throws IOException {
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");

@@ -184,15 +184,21 @@ public final class SandboxWati implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getPath().substring(TENANT.length());
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             JsonNode body = readBody(exchange);
             String operation = operation(path);
-            Refusal refusal = SandboxRefusals.CALLS.contains(operation) ? refusals.take(operation) : null;
+            Map<String, String> query = Map.of();
+            Refusal refusal = null;
             Answer answer;
+            // whatever the request holds, it gets an answer: an exception here would make the JDK server drop the
+            // connection, which the runtime takes for WATI unreachable and retries
             try {
+                query = query(exchange.getRequestURI().getRawQuery());
+                refusal = SandboxRefusals.CALLS.contains(operation) ? refusals.take(operation) : null;
                 answer = refusal != null ? refused(refusal, operation, body) : answer(method, operation, path, query, body);
+            } catch (MalformedQuery e) {
+                answer = Answer.refused(400, "Bad Request: " + e.getMessage());
             } catch (RuntimeException e) {
-                // a body the sandbox cannot read as WATI's shape: an answer, never a dropped connection
+                // a body the sandbox cannot read as WATI's shape
                 answer = Answer.refused(400, "The sandbox could not read the request: " + e.getClass().getSimpleName());
             }
             recorder.add(clock.instant(), method, operation, path, query, body, answer.status(), refusal == null ? null : refusal.label());
@@ -425,6 +431,14 @@ public final class SandboxWati implements AutoCloseable {
         return null;
     }
 
+    /** A query that is not URL-encoded (a '%' without two hex digits): WATI's server answers such a request 400. */
+    static final class MalformedQuery extends IllegalArgumentException {
+        MalformedQuery(String message) {
+            super(message);
+        }
+    }
+
+    /** The query's parameters, decoded (the first of a repeated name). */
     static Map<String, String> query(String raw) {
         Map<String, String> query = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
@@ -432,11 +446,17 @@ public final class SandboxWati implements AutoCloseable {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            query.putIfAbsent(key, value);
+            query.putIfAbsent(decoded(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decoded(pair.substring(eq + 1)));
         }
         return query;
+    }
+
+    private static String decoded(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedQuery("the query is not URL-encoded ('%' must be followed by two hex digits, as %25 for '%')");
+        }
     }
 
     private static int intOr(String value, int fallback) {

@@ -3,6 +3,7 @@ package io.waticamel.sandbox;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,6 +75,7 @@ public final class SandboxWati implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final ObjectMapper mapper = new ObjectMapper();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SandboxWati(int maxRecorded, Clock clock) throws IOException {
         this.clock = clock;
@@ -98,12 +102,44 @@ public final class SandboxWati implements AutoCloseable {
         samples.setExecutor(threads);
     }
 
-    /** Starts both listeners on free loopback ports. */
+    /** Starts both listeners on free loopback ports; their threads never keep the JVM running (see {@link #startAsDaemons}). */
     public static SandboxWati start(int maxRecorded, Clock clock) throws IOException {
         SandboxWati sandbox = new SandboxWati(maxRecorded, clock);
-        sandbox.api.start();
-        sandbox.samples.start();
+        try {
+            startAsDaemons(sandbox.api, sandbox.samples);
+        } catch (IOException | RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
         return sandbox;
+    }
+
+    /**
+     * Starts the servers from a daemon thread. The JDK server's {@code HTTP-Dispatcher} thread is made with
+     * {@code new Thread(...)} in {@code ServerImpl.start()} (JDK 25), so it takes the daemon status of the thread that
+     * starts it: a platform thread of Camel Main would make it a non-daemon, and a runtime whose start failed after the
+     * sandbox's (Camel Main then never calls afterStop) would not end. Its handlers run on virtual threads, daemons too.
+     */
+    private static void startAsDaemons(HttpServer... servers) throws IOException {
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
+        Thread starter = Thread.ofPlatform().daemon().name("wati-sandbox-start").start(() -> {
+            try {
+                for (HttpServer server : servers) {
+                    server.start();
+                }
+            } catch (RuntimeException e) {
+                failed.set(e);
+            }
+        });
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while the WATI sandbox started");
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
     }
 
     /** The account's endpoint: {@code http://127.0.0.1:<port>/sandbox}. */
@@ -475,10 +511,13 @@ public final class SandboxWati implements AutoCloseable {
         }
     }
 
+    /** Stops both listeners (once: closing again does nothing). */
     @Override
     public void close() {
-        api.stop(0);
-        samples.stop(0);
-        threads.shutdownNow();
+        if (closed.compareAndSet(false, true)) {
+            api.stop(0);
+            samples.stop(0);
+            threads.shutdownNow();
+        }
     }
 }

@@ -68,6 +68,28 @@ class SandboxWatiTest {
     }
 
     @Test
+    void itsThreadsNeverKeepTheJvmRunning() throws Exception {
+        // started from this test's (non-daemon) thread, as Camel Main starts it from its own
+        assertThat(Thread.currentThread().isDaemon()).isFalse();
+        java.util.Set<Thread> before = dispatchers();
+        SandboxWati another = SandboxWati.start(1, Clock.systemUTC());
+        try {
+            java.util.Set<Thread> started = dispatchers();
+            started.removeAll(before);
+            assertThat(started).as("the JDK server's HTTP-Dispatcher threads of its two listeners").hasSize(2).allMatch(Thread::isDaemon);
+        } finally {
+            another.close();
+        }
+        another.close();
+    }
+
+    private static java.util.Set<Thread> dispatchers() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        threads.removeIf(t -> !t.getName().equals("HTTP-Dispatcher"));
+        return threads;
+    }
+
+    @Test
     void answersASessionMessageAsWatiWithItsIdsAndRecordsItWithoutTheToken() throws Exception {
         HttpResponse<String> answer = call("POST", "/api/v1/sendSessionMessage/27821234567?messageText=Hi%20Ann%2C%20%2317%20%26%20100%25", null);
         assertThat(answer.statusCode()).isEqualTo(200);

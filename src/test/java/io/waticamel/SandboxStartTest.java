@@ -22,9 +22,19 @@ import org.junit.jupiter.api.Test;
 class SandboxStartTest {
 
     @Test
+    void enabledIsTrueOrFalseAndAnythingElseStopsTheStart() {
+        for (String value : new String[] {"1", "yes", "on", ""}) {
+            assertThatThrownBy(() -> new RunningRuntime(Map.of("wati.sandbox.enabled", value))).as("'%s'", value)
+                    .satisfies(e -> assertThat(messages(e)).contains("wati.sandbox.enabled (environment WATI_SANDBOX_ENABLED) is true or false, not '"
+                            + value + "'"));
+        }
+    }
+
+    @Test
     void theSandboxStopsWithTheRuntime() throws Exception {
         String endpoint;
-        try (RunningRuntime runtime = new RunningRuntime(Map.of("wati.sandbox.enabled", "true"))) {
+        // any case, spaces around ignored
+        try (RunningRuntime runtime = new RunningRuntime(Map.of("wati.sandbox.enabled", " TRUE "))) {
             RunningRuntime.Response sandbox = runtime.send(HttpRequest.newBuilder(URI.create(runtime.url("/api/v1/sandbox")))
                     .header("X-API-Key", RunningRuntime.API_KEY).build());
             assertThat(sandbox.status()).isEqualTo(200);
@@ -69,5 +79,13 @@ class SandboxStartTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
     }
 }

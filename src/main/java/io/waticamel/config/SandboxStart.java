@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 
 import io.waticamel.sandbox.SandboxWati;
 import io.waticamel.security.SecretMasking;
@@ -42,7 +43,7 @@ public final class SandboxStart extends MainListenerSupport {
     public void beforeConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         PropertiesComponent properties = context.getPropertiesComponent();
-        if (!Boolean.parseBoolean(properties.resolveProperty(ENABLED).orElse("false").strip())) {
+        if (!enabled(properties.resolveProperty(ENABLED).orElse("false"))) {
             return;
         }
         for (String key : OWN_KEYS) {
@@ -92,6 +93,20 @@ public final class SandboxStart extends MainListenerSupport {
         }
         LOG.info("WATI sandbox on (wati.sandbox.enabled): the account '{}' is a local stand-in for WATI at {}, not WATI; "
                 + "GET /api/v1/sandbox shows it", SandboxWati.ACCOUNT, started.endpoint());
+    }
+
+    /**
+     * {@value #ENABLED}: true or false (any case, spaces around ignored). Anything else stops the start: a {@code 1},
+     * {@code yes} or {@code on} would otherwise leave the sandbox silently off.
+     */
+    static boolean enabled(String value) {
+        String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        String shown = v.length() > 20 ? v.substring(0, 20) + "..." : v;
+        throw new IllegalStateException(ENABLED + " (environment WATI_SANDBOX_ENABLED) is true or false, not '"
+                + shown.replaceAll("\\p{Cntrl}", "?") + "'");
     }
 
     @Override

@@ -122,6 +122,32 @@ class SandboxTest {
         assertThat(call(runtime, "GET", "/api/v1/sandbox/refusals", null).json().get("refusals")).isEmpty();
     }
 
+    @Test
+    void itsErrorsAreTheOneErrorShapeTheDocumentNames() throws Exception {
+        JsonNode document = call(runtime, "GET", "/api/v1/openapi.json", null).json();
+        int errors = 0;
+        for (var path : (Iterable<Map.Entry<String, JsonNode>>) () -> document.path("paths").properties().iterator()) {
+            if (!path.getKey().startsWith("/v1/sandbox")) {
+                continue;
+            }
+            for (var operation : (Iterable<Map.Entry<String, JsonNode>>) () -> path.getValue().properties().iterator()) {
+                for (var answer : (Iterable<Map.Entry<String, JsonNode>>) () -> operation.getValue().path("responses").properties().iterator()) {
+                    if (answer.getKey().matches("[45]\\d\\d") && !answer.getKey().equals("401")) {
+                        errors++;
+                        assertThat(answer.getValue().at("/content/application~1json/schema/$ref").asText())
+                                .as("%s %s %s", operation.getKey(), path.getKey(), answer.getKey()).isEqualTo("#/components/schemas/Error");
+                    }
+                }
+            }
+        }
+        assertThat(errors).isGreaterThanOrEqualTo(7 * 3);
+        for (RunningRuntime.Response error : new RunningRuntime.Response[] {call(runtime, "GET", "/api/v1/sandbox?x=1", null),
+            call(runtime, ALICE, "GET", "/api/v1/sandbox", null, null),
+            call(runtime, RunningRuntime.API_KEY, "POST", "/api/v1/sandbox/inbound", "application/x-www-form-urlencoded", "a=b")}) {
+            assertThat(error.json().properties()).extracting(Map.Entry::getKey).containsExactly("error", "status", "request_id");
+        }
+    }
+
     JsonNode recorded() throws Exception {
         return call(runtime, "GET", "/api/v1/sandbox/requests", null).json().get("requests");
     }

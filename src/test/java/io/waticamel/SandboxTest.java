@@ -26,11 +26,14 @@ class SandboxTest {
 
     static RunningRuntime runtime;
 
+    /** A second API key, not one of wati.api-admins (the test key, "default", is). */
+    static final String ALICE = "alice-api-key-0123456789";
+
     @BeforeAll
     static void start() throws Exception {
         // as shipped: a request's own URLs may not reach local addresses
         runtime = new RunningRuntime(Map.of("wati.sandbox.enabled", "true", "wati.request-urls.allow-private-hosts", "false",
-                "wati.templates.validate", "true"));
+                "wati.templates.validate", "true", "wati.api-keys.alice", ALICE, "wati.api-admins", "default"));
     }
 
     @AfterAll
@@ -45,12 +48,104 @@ class SandboxTest {
     }
 
     static RunningRuntime.Response call(RunningRuntime runtime, String method, String path, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.url(path))).header("X-API-Key", RunningRuntime.API_KEY)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
+        return call(runtime, RunningRuntime.API_KEY, method, path, json == null ? null : "application/json", json);
+    }
+
+    static RunningRuntime.Response call(RunningRuntime runtime, String key, String method, String path, String contentType, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.url(path))).header("X-API-Key", key)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
         }
         return runtime.send(request.build());
+    }
+
+    /** Every call of the sandbox API, with a body where it takes one. */
+    static final String[][] CALLS = {{"GET", "/api/v1/sandbox", null}, {"GET", "/api/v1/sandbox/requests", null},
+        {"DELETE", "/api/v1/sandbox/requests", null}, {"GET", "/api/v1/sandbox/refusals", null},
+        {"POST", "/api/v1/sandbox/refusals", "{\"call\": \"*\", \"refusal\": \"unavailable\"}"}, {"DELETE", "/api/v1/sandbox/refusals", null},
+        {"POST", "/api/v1/sandbox/inbound", "{\"type\": \"message\", \"whatsappNumber\": \"27821234567\"}"}};
+
+    @Test
+    void withSeveralKeysOnlyTheAdminsKeysMayUseTheSandbox() throws Exception {
+        call(runtime, "POST", "/api/v1/actions", "{\"wati_action\": \"send_session_message\", \"account\": \"sandbox\", "
+                + "\"whatsappNumber\": \"27821234567\", \"messageText\": \"Hi Ann\"}");
+        for (String[] c : CALLS) {
+            RunningRuntime.Response refused = call(runtime, ALICE, c[0], c[1], c[2] == null ? null : "application/json", c[2]);
+            assertThat(refused.status()).as("%s %s", c[0], c[1]).isEqualTo(403);
+            assertThat(refused.json().get("error").asText()).isEqualTo("The sandbox is for the keys of wati.api-admins (or the only key)");
+            assertThat(refused.json().get("request_id").asText()).isNotBlank();
+            assertThat(refused.body()).doesNotContain("27821234567").doesNotContain("Hi Ann");
+        }
+        // nothing of alice's calls took effect: no refusal armed, no customer played, the records kept
+        assertThat(call(runtime, "GET", "/api/v1/sandbox/refusals", null).json().get("refusals")).isEmpty();
+        assertThat(recorded()).extracting(r -> r.get("operation").asText()).containsExactly("sendSessionMessage");
+        // alice still uses the account sandbox for her own sends
+        RunningRuntime.Response sent = call(runtime, ALICE, "POST", "/api/v1/actions", "application/json", "{\"wati_action\": "
+                + "\"send_session_message\", \"account\": \"sandbox\", \"whatsappNumber\": \"27821234567\", \"messageText\": \"Hi\"}");
+        assertThat(sent.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aQueryParameterNoCallTakesIsRefusedNotIgnored() throws Exception {
+        call(runtime, "POST", "/api/v1/actions", "{\"wati_action\": \"send_session_message\", \"account\": \"sandbox\", "
+                + "\"whatsappNumber\": \"27821234567\", \"messageText\": \"Hi\"}");
+        RunningRuntime.Response bogus = call(runtime, "GET", "/api/v1/sandbox/requests?operation=bogus", null);
+        assertThat(bogus.status()).isEqualTo(400);
+        assertThat(bogus.json().get("error").asText()).startsWith("operation is one of sendSessionMessage, sendSessionFile").endsWith(", not 'bogus'");
+        RunningRuntime.Response misspelt = call(runtime, "GET", "/api/v1/sandbox/requests?operatoin=sendSessionMessage", null);
+        assertThat(misspelt.status()).isEqualTo(400);
+        assertThat(misspelt.json().get("error").asText()).isEqualTo("Unknown query parameter 'operatoin': this endpoint takes operation");
+        assertThat(call(runtime, "GET", "/api/v1/sandbox/requests?operation=sendSessionMessage", null).json().get("requests")).hasSize(1);
+        assertThat(call(runtime, "GET", "/api/v1/sandbox/requests?operation=getMedia", null).json().get("requests")).isEmpty();
+        for (String[] c : CALLS) {
+            RunningRuntime.Response refused = call(runtime, RunningRuntime.API_KEY, c[0], c[1] + "?operation=sendSessionMessage&page=2",
+                    c[2] == null ? null : "application/json", c[2]);
+            assertThat(refused.status()).as("%s %s", c[0], c[1]).isEqualTo(400);
+            assertThat(refused.json().get("error").asText()).startsWith("Unknown query parameter");
+        }
+        // the DELETE that would have cleared every request did nothing
+        assertThat(recorded()).hasSize(1);
+        assertThat(call(runtime, "GET", "/api/v1/sandbox/refusals", null).json().get("refusals")).isEmpty();
+    }
+
+    @Test
+    void aFormBodyIs415SayingToSendJson() throws Exception {
+        // curl -d '{...}' without -H 'Content-Type: application/json'
+        for (String path : new String[] {"/api/v1/sandbox/refusals", "/api/v1/sandbox/inbound"}) {
+            RunningRuntime.Response form = call(runtime, RunningRuntime.API_KEY, "POST", path, "application/x-www-form-urlencoded",
+                    "{\"call\": \"*\", \"refusal\": \"unavailable\"}");
+            assertThat(form.status()).as(path).isEqualTo(415);
+            assertThat(form.json().get("error").asText()).isEqualTo("Send the fields as a JSON object with Content-Type: application/json");
+        }
+        assertThat(call(runtime, "GET", "/api/v1/sandbox/refusals", null).json().get("refusals")).isEmpty();
+    }
+
+    @Test
+    void itsErrorsAreTheOneErrorShapeTheDocumentNames() throws Exception {
+        JsonNode document = call(runtime, "GET", "/api/v1/openapi.json", null).json();
+        int errors = 0;
+        for (var path : (Iterable<Map.Entry<String, JsonNode>>) () -> document.path("paths").properties().iterator()) {
+            if (!path.getKey().startsWith("/v1/sandbox")) {
+                continue;
+            }
+            for (var operation : (Iterable<Map.Entry<String, JsonNode>>) () -> path.getValue().properties().iterator()) {
+                for (var answer : (Iterable<Map.Entry<String, JsonNode>>) () -> operation.getValue().path("responses").properties().iterator()) {
+                    if (answer.getKey().matches("[45]\\d\\d") && !answer.getKey().equals("401")) {
+                        errors++;
+                        assertThat(answer.getValue().at("/content/application~1json/schema/$ref").asText())
+                                .as("%s %s %s", operation.getKey(), path.getKey(), answer.getKey()).isEqualTo("#/components/schemas/Error");
+                    }
+                }
+            }
+        }
+        assertThat(errors).isGreaterThanOrEqualTo(7 * 3);
+        for (RunningRuntime.Response error : new RunningRuntime.Response[] {call(runtime, "GET", "/api/v1/sandbox?x=1", null),
+            call(runtime, ALICE, "GET", "/api/v1/sandbox", null, null),
+            call(runtime, RunningRuntime.API_KEY, "POST", "/api/v1/sandbox/inbound", "application/x-www-form-urlencoded", "a=b")}) {
+            assertThat(error.json().properties()).extracting(Map.Entry::getKey).containsExactly("error", "status", "request_id");
+        }
     }
 
     JsonNode recorded() throws Exception {

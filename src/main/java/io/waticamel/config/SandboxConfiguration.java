@@ -1,14 +1,17 @@
 package io.waticamel.config;
 
 import java.net.URI;
-import java.util.List;
+import java.sql.SQLException;
 import java.util.Map;
 
-import io.waticamel.events.EventStore;
+import javax.sql.DataSource;
+
 import io.waticamel.http.AddressGuard;
 import io.waticamel.reliability.Idempotency;
 import io.waticamel.sandbox.SandboxApi;
 import io.waticamel.sandbox.SandboxWati;
+import io.waticamel.sandbox.StoredEventLookup;
+import io.waticamel.security.RecordOwners;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -19,15 +22,17 @@ import org.apache.camel.PropertyInject;
  * The sandbox's API (bean {@code watiSandboxApi}): the sandbox {@link SandboxStart} started, or, when
  * it is off, an API that answers every call 404 saying how to turn it on. Its sample files are the
  * only local origin a request's own URLs may name (a send_session_file's file_url in the
- * walkthrough); its WATI endpoint stays refused to them. After EventsConfiguration (the event store).
+ * walkthrough); its WATI endpoint stays refused to them. After SecurityConfiguration (the record
+ * owners: who may use it) and StorageConfiguration (the database its inbound calls read events from).
  */
 public class SandboxConfiguration implements CamelConfiguration {
 
     private SandboxApi api;
 
+    /** Closing it closes its HTTP client only: the sandbox is SandboxStart's to close. */
     @BindToRegistry(value = "watiSandboxApi", destroyMethod = "close")
-    public synchronized SandboxApi watiSandboxApi(CamelContext context, AddressGuard addressGuard,
-            @BeanInject("watiEventStore") EventStore events, @PropertyInject("camel.server.host") String host,
+    public synchronized SandboxApi watiSandboxApi(CamelContext context, AddressGuard addressGuard, RecordOwners owners,
+            @BeanInject("watiDataSource") DataSource db, @PropertyInject("camel.server.host") String host,
             @PropertyInject("camel.server.port") int port, @PropertyInject("wati.sandbox.inbound-wait") String inboundWait) {
         if (api == null) {
             SandboxWati sandbox = context.getRegistry().lookupByNameAndType(SandboxStart.BEAN, SandboxWati.class);
@@ -37,18 +42,17 @@ public class SandboxConfiguration implements CamelConfiguration {
                 addressGuard.allowRequests(sandbox.samplesOrigin());
                 URI webhook = URI.create("http://" + ownHost(host) + ":" + port + "/webhooks/wati/" + SandboxWati.ACCOUNT + "/"
                         + sandbox.webhookSecret());
-                api = new SandboxApi(sandbox, webhook, watiId -> stored(events, watiId), Idempotency.duration(inboundWait));
+                StoredEventLookup events = new StoredEventLookup(db);
+                api = new SandboxApi(sandbox, owners, webhook, dedupKey -> stored(events, dedupKey), Idempotency.duration(inboundWait));
             }
         }
         return api;
     }
 
-    /** The sandbox account's newest stored event with this WATI id (the sandbox's own events are few and recent). */
-    private static Map<String, Object> stored(EventStore events, String watiId) {
+    private static Map<String, Object> stored(StoredEventLookup events, String dedupKey) {
         try {
-            List<Map<String, Object>> recent = events.list(null, SandboxWati.ACCOUNT, "message", 0, 50);
-            return recent.stream().filter(e -> watiId.equals(e.get("wati_id"))).findFirst().orElse(null);
-        } catch (java.sql.SQLException e) {
+            return events.find(SandboxWati.ACCOUNT, dedupKey);
+        } catch (SQLException e) {
             throw new IllegalStateException("The stored events could not be read: " + e.getMessage(), e);
         }
     }

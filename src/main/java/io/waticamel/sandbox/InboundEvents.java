@@ -62,7 +62,8 @@ public final class InboundEvents {
         for (Iterator<String> names = request.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw new ActionRejectedException("Unknown field '" + cut(name) + "': an inbound event takes " + String.join(", ", FIELDS));
+                throw new ActionRejectedException("Unknown field '" + EchoedText.cut(name) + "': an inbound event takes "
+                        + String.join(", ", FIELDS));
             }
             if (!request.get(name).isTextual()) {
                 throw new ActionRejectedException("Field '" + name + "' must be a string");
@@ -121,7 +122,7 @@ public final class InboundEvents {
         event.put("owner", false);
         event.put("waId", number);
         String sender = text(request, "senderName");
-        event.put("senderName", sender == null ? "Sandbox customer" : cut(sender));
+        event.put("senderName", sender == null ? "Sandbox customer" : EchoedText.cut(sender));
         return event;
     }
 
@@ -130,7 +131,4 @@ public final class InboundEvents {
         return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText().strip();
     }
 
-    private static String cut(String text) {
-        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
-    }
 }

@@ -3,6 +3,7 @@ package io.waticamel.sandbox;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,6 +75,7 @@ public final class SandboxWati implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final ObjectMapper mapper = new ObjectMapper();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SandboxWati(int maxRecorded, Clock clock) throws IOException {
         this.clock = clock;
@@ -98,12 +102,44 @@ public final class SandboxWati implements AutoCloseable {
         samples.setExecutor(threads);
     }
 
-    /** Starts both listeners on free loopback ports. */
+    /** Starts both listeners on free loopback ports; their threads never keep the JVM running (see {@link #startAsDaemons}). */
     public static SandboxWati start(int maxRecorded, Clock clock) throws IOException {
         SandboxWati sandbox = new SandboxWati(maxRecorded, clock);
-        sandbox.api.start();
-        sandbox.samples.start();
+        try {
+            startAsDaemons(sandbox.api, sandbox.samples);
+        } catch (IOException | RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
         return sandbox;
+    }
+
+    /**
+     * Starts the servers from a daemon thread. The JDK server's {@code HTTP-Dispatcher} thread is made with
+     * {@code new Thread(...)} in {@code ServerImpl.start()} (JDK 25), so it takes the daemon status of the thread that
+     * starts it: a platform thread of Camel Main would make it a non-daemon, and a runtime whose start failed after the
+     * sandbox's (Camel Main then never calls afterStop) would not end. Its handlers run on virtual threads, daemons too.
+     */
+    private static void startAsDaemons(HttpServer... servers) throws IOException {
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
+        Thread starter = Thread.ofPlatform().daemon().name("wati-sandbox-start").start(() -> {
+            try {
+                for (HttpServer server : servers) {
+                    server.start();
+                }
+            } catch (RuntimeException e) {
+                failed.set(e);
+            }
+        });
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while the WATI sandbox started");
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
     }
 
     /** The account's endpoint: {@code http://127.0.0.1:<port>/sandbox}. */
@@ -184,15 +220,21 @@ public final class SandboxWati implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getPath().substring(TENANT.length());
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             JsonNode body = readBody(exchange);
             String operation = operation(path);
-            Refusal refusal = SandboxRefusals.CALLS.contains(operation) ? refusals.take(operation) : null;
+            Map<String, String> query = Map.of();
+            Refusal refusal = null;
             Answer answer;
+            // whatever the request holds, it gets an answer: an exception here would make the JDK server drop the
+            // connection, which the runtime takes for WATI unreachable and retries
             try {
+                query = query(exchange.getRequestURI().getRawQuery());
+                refusal = SandboxRefusals.CALLS.contains(operation) ? refusals.take(operation) : null;
                 answer = refusal != null ? refused(refusal, operation, body) : answer(method, operation, path, query, body);
+            } catch (MalformedQuery e) {
+                answer = Answer.refused(400, "Bad Request: " + e.getMessage());
             } catch (RuntimeException e) {
-                // a body the sandbox cannot read as WATI's shape: an answer, never a dropped connection
+                // a body the sandbox cannot read as WATI's shape
                 answer = Answer.refused(400, "The sandbox could not read the request: " + e.getClass().getSimpleName());
             }
             recorder.add(clock.instant(), method, operation, path, query, body, answer.status(), refusal == null ? null : refusal.label());
@@ -235,7 +277,7 @@ public final class SandboxWati implements AutoCloseable {
                 SampleMedia.Sample file = SampleMedia.of(query.get("fileName"));
                 yield file == null ? Answer.refused(404, "File not found") : new Answer(200, file.contentType(), file.bytes(), Map.of());
             }
-            default -> Answer.refused(404, "The WATI sandbox does not answer '" + cut(operation) + "'; it answers "
+            default -> Answer.refused(404, "The WATI sandbox does not answer '" + EchoedText.cut(operation) + "'; it answers "
                     + String.join(", ", SandboxRefusals.CALLS) + " and /api/file/showFile");
         };
     }
@@ -326,8 +368,8 @@ public final class SandboxWati implements AutoCloseable {
             if (!exchange.getRequestMethod().equalsIgnoreCase("GET") && !exchange.getRequestMethod().equalsIgnoreCase("HEAD")) {
                 write(exchange, new Answer(405, "text/plain", "GET only\n".getBytes(StandardCharsets.UTF_8), Map.of()));
             } else if (file == null) {
-                write(exchange, new Answer(404, "text/plain", ("No sample file '" + cut(name) + "': name a file such as invoice-17.pdf or "
-                        + "photo.jpg\n").getBytes(StandardCharsets.UTF_8), Map.of()));
+                write(exchange, new Answer(404, "text/plain", ("No sample file '" + EchoedText.cut(name)
+                        + "': name a file such as invoice-17.pdf or photo.jpg\n").getBytes(StandardCharsets.UTF_8), Map.of()));
             } else {
                 write(exchange, new Answer(200, file.contentType(), file.bytes(), Map.of()));
             }
@@ -349,9 +391,9 @@ public final class SandboxWati implements AutoCloseable {
     }
 
     /**
-     * The body as recorded: JSON as sent (when it is JSON, up to 1 MiB), a file upload as its part's
-     * {@code {"file": {"name", "contentType", "bytes"}}} (the file's bytes are counted, not kept), else
-     * {@code {"bytes": n}}; null when there is none.
+     * The body as answered and recorded: JSON as sent (when it is JSON, up to 1 MiB; the recorder keeps
+     * 64 KiB of it), a file upload as its part's {@code {"file": {"name", "contentType", "bytes"}}} (the
+     * file's bytes are counted, not kept), else {@code {"bytes": n}}; null when there is none.
      */
     private JsonNode readBody(HttpExchange exchange) throws IOException {
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
@@ -425,6 +467,14 @@ public final class SandboxWati implements AutoCloseable {
         return null;
     }
 
+    /** A query that is not URL-encoded (a '%' without two hex digits): WATI's server answers such a request 400. */
+    static final class MalformedQuery extends IllegalArgumentException {
+        MalformedQuery(String message) {
+            super(message);
+        }
+    }
+
+    /** The query's parameters, decoded (the first of a repeated name). */
     static Map<String, String> query(String raw) {
         Map<String, String> query = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
@@ -432,11 +482,17 @@ public final class SandboxWati implements AutoCloseable {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            query.putIfAbsent(key, value);
+            query.putIfAbsent(decoded(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decoded(pair.substring(eq + 1)));
         }
         return query;
+    }
+
+    private static String decoded(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedQuery("the query is not URL-encoded ('%' must be followed by two hex digits, as %25 for '%')");
+        }
     }
 
     private static int intOr(String value, int fallback) {
@@ -447,10 +503,6 @@ public final class SandboxWati implements AutoCloseable {
         }
     }
 
-    private static String cut(String text) {
-        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
-    }
-
     private static byte[] sha256(byte[] value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value);
@@ -459,10 +511,13 @@ public final class SandboxWati implements AutoCloseable {
         }
     }
 
+    /** Stops both listeners (once: closing again does nothing). */
     @Override
     public void close() {
-        api.stop(0);
-        samples.stop(0);
-        threads.shutdownNow();
+        if (closed.compareAndSet(false, true)) {
+            api.stop(0);
+            samples.stop(0);
+            threads.shutdownNow();
+        }
     }
 }

@@ -70,6 +70,14 @@ class InboundEventsTest {
     }
 
     @Test
+    void theSendersNameIsOneShortLine() throws Exception {
+        JsonNode event = build("{\"type\": \"message\", \"whatsappNumber\": \"27821234567\", \"senderName\": \"Ann\\n\\u001b[2JX\"}");
+        assertThat(event.get("senderName").asText()).isEqualTo("Ann??[2JX");
+        assertThatThrownBy(() -> build("{\"type\": \"message\", \"whatsappNumber\": \"27821234567\", \"t\\nxt\": \"hi\"}"))
+                .hasMessageStartingWith("Unknown field 't?xt'");
+    }
+
+    @Test
     void wrongRequestsAreRefusedWithTheReason() {
         assertThatThrownBy(() -> build("[1]")).isInstanceOf(ActionRejectedException.class).hasMessageContaining("JSON object");
         assertThatThrownBy(() -> build("{\"type\": \"message\", \"whatsappNumber\": \"27821234567\", \"txt\": \"hi\"}"))

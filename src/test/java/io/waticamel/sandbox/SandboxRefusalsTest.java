@@ -40,6 +40,26 @@ class SandboxRefusalsTest {
     }
 
     @Test
+    void aMediaDownloadIsNeverAnsweredWithJsonUnderHttp200() {
+        for (String kind : new String[] {"ticket_expired", "invalid_number"}) {
+            assertThatThrownBy(() -> refusals.add("getMedia", kind, 1)).isInstanceOf(ActionRejectedException.class)
+                    .hasMessage(kind + " is WATI's HTTP 200 with JSON, which a media download would take as the file: getMedia can be refused "
+                            + "with rate_limited, unavailable, template_not_found, unauthorized");
+        }
+        assertThat(refusals.list()).isEmpty();
+        assertThat(refusals.add("getMedia", "unavailable", 1).refusal()).isEqualTo(Refusal.UNAVAILABLE);
+        assertThat(refusals.take("getMedia")).isEqualTo(Refusal.UNAVAILABLE);
+        // under *, a 200 refusal skips media calls and waits for the next other call
+        refusals.add("*", "ticket_expired", 1);
+        assertThat(refusals.take("getMedia")).isNull();
+        assertThat(refusals.take("sendSessionMessage")).isEqualTo(Refusal.TICKET_EXPIRED);
+        refusals.add("*", "invalid_number", 1);
+        refusals.add("*", "rate_limited", 1);
+        assertThat(refusals.take("getMedia")).isEqualTo(Refusal.RATE_LIMITED);
+        assertThat(refusals.take("sendTemplateMessage")).isEqualTo(Refusal.INVALID_NUMBER);
+    }
+
+    @Test
     void wrongRequestsAreRefusedNamingWhatIsAllowed() {
         assertThatThrownBy(() -> refusals.add("sendMessage", "rate_limited", 1)).isInstanceOf(ActionRejectedException.class)
                 .hasMessageContaining("call must be one of sendSessionMessage").hasMessageContaining("*");

@@ -1,7 +1,10 @@
 package io.waticamel.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,6 +65,28 @@ class SandboxWatiTest {
         }
         assertThat(sandbox.recorder().list(null)).isEmpty();
         assertThat(sandbox.recorder().total()).isZero();
+    }
+
+    @Test
+    void itsThreadsNeverKeepTheJvmRunning() throws Exception {
+        // started from this test's (non-daemon) thread, as Camel Main starts it from its own
+        assertThat(Thread.currentThread().isDaemon()).isFalse();
+        java.util.Set<Thread> before = dispatchers();
+        SandboxWati another = SandboxWati.start(1, Clock.systemUTC());
+        try {
+            java.util.Set<Thread> started = dispatchers();
+            started.removeAll(before);
+            assertThat(started).as("the JDK server's HTTP-Dispatcher threads of its two listeners").hasSize(2).allMatch(Thread::isDaemon);
+        } finally {
+            another.close();
+        }
+        another.close();
+    }
+
+    private static java.util.Set<Thread> dispatchers() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        threads.removeIf(t -> !t.getName().equals("HTTP-Dispatcher"));
+        return threads;
     }
 
     @Test
@@ -168,6 +193,24 @@ class SandboxWatiTest {
         assertThat(http.send(HttpRequest.newBuilder(sandbox.samplesOrigin().resolve("sandbox/api/v1/getMessageTemplates"))
                 .header("Authorization", "Bearer " + sandbox.token()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
         assertThat(sandbox.recorder().list(null)).extracting(SandboxRecorder.Recorded::operation).containsExactly("getMedia", "getMedia");
+    }
+
+    @Test
+    void aQueryThatIsNotUrlEncodedIsA400NotADroppedConnection() throws Exception {
+        assertThat(SandboxWati.query("messageText=Hi%20Ann&caption=100%25")).containsEntry("messageText", "Hi Ann").containsEntry("caption", "100%");
+        for (String raw : new String[] {"messageText=100%", "messageText=%zz", "m%2=x"}) {
+            assertThatThrownBy(() -> SandboxWati.query(raw)).as(raw).isInstanceOf(SandboxWati.MalformedQuery.class)
+                    .hasMessageContaining("not URL-encoded");
+        }
+        // over HTTP the JDK server answers such a request line 400 itself, before the sandbox reads it: an answer either way
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), URI.create(sandbox.endpoint()).getPort())) {
+            socket.getOutputStream().write(("POST /sandbox/api/v1/sendSessionMessage/27821234567?messageText=100% HTTP/1.1\r\nHost: sandbox\r\n"
+                    + "Authorization: Bearer " + sandbox.token() + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(statusLine).startsWith("HTTP/1.1 400");
+        }
     }
 
     @Test

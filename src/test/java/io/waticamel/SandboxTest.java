@@ -166,12 +166,13 @@ class SandboxTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(direct.statusCode()).isEqualTo(401);
         assertThat(recorded()).isEmpty();
-        // the sample files are the one local origin a request may name: they serve files, no WATI operation
+        // the sample files are the one local origin a request may name, and only as a file_url: never as an endpoint
         String samples = call(runtime, "GET", "/api/v1/sandbox", null).json().get("sample_files").asText();
         RunningRuntime.Response viaSamples = runtime.postAction(Map.of("wati_action", "send_session_message", "api_endpoint", samples,
                 "access_token", "guess", "whatsappNumber", "27821234567", "messageText", "hi"));
         assertThat(viaSamples.run()).isFalse();
-        assertThat(viaSamples.status()).isEqualTo(502);
+        assertThat(viaSamples.status()).isEqualTo(400);
+        assertThat(viaSamples.runText()).contains("private or local address");
         assertThat(recorded()).isEmpty();
     }
 

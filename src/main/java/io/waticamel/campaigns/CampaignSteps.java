@@ -276,8 +276,11 @@ public class CampaignSteps {
 
     /** GET /api/v1/campaigns?page=&size=: the caller's campaigns, newest first. */
     public void list(Exchange exchange) throws Exception {
-        int[] paging = paging(exchange, "page", "size");
-        if (paging == null) {
+        int[] paging;
+        try {
+            paging = paging(QueryParameters.of(exchange, "page", "size"));
+        } catch (ActionRejectedException e) {
+            JsonAnswer.error(exchange, 400, e.getMessage());
             return;
         }
         sendPage(exchange, paging, "campaigns", store.list(visibleCaller(exchange), paging[0], paging[1]));
@@ -291,15 +294,13 @@ public class CampaignSteps {
             return;
         }
         String status;
+        int[] paging;
         try {
-            status = QueryParameters.of(exchange, "status", "page", "size").oneOf("status",
-                    List.of("pending", "deferred", "sent", "failed", "skipped", "unknown"));
+            QueryParameters query = QueryParameters.of(exchange, "status", "page", "size");
+            status = query.oneOf("status", List.of("pending", "deferred", "sent", "failed", "skipped", "unknown"));
+            paging = paging(query);
         } catch (ActionRejectedException e) {
             JsonAnswer.error(exchange, 400, e.getMessage());
-            return;
-        }
-        int[] paging = paging(exchange, "status", "page", "size");
-        if (paging == null) {
             return;
         }
         sendPage(exchange, paging, "recipients", store.recipients(id, status, paging[0], paging[1]));
@@ -368,15 +369,9 @@ public class CampaignSteps {
         JsonAnswer.error(exchange, 404, "No campaign with this id");
     }
 
-    /** page and size from a query of the parameters {@code names}, or null after answering 400. */
-    private static int[] paging(Exchange exchange, String... names) throws Exception {
-        try {
-            QueryParameters query = QueryParameters.of(exchange, names);
-            return new int[] {query.page(), query.number("size", 100, 1, MAX_PAGE_SIZE)};
-        } catch (ActionRejectedException e) {
-            JsonAnswer.error(exchange, 400, e.getMessage());
-            return null;
-        }
+    /** page and size (up to {@value #MAX_PAGE_SIZE}: campaigns list more recipients at a time than other lists). */
+    private static int[] paging(QueryParameters query) {
+        return new int[] {query.page(), query.number("size", 100, 1, MAX_PAGE_SIZE)};
     }
 
     // ---- the worker ----

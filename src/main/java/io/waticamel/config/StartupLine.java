@@ -111,12 +111,12 @@ public final class StartupLine extends MainListenerSupport {
     private static String accounts(CamelContext context) {
         Set<String> names = new java.util.TreeSet<>(ConfiguredNames.of(context, "wati.accounts.", ".endpoint"));
         names.addAll(ConfiguredNames.of(context, "wati.accounts.", ".token"));
-        if (names.isEmpty() && !value(context, "wati.sandbox.enabled").map(Boolean::parseBoolean).orElse(false)) {
-            return "none (actions carry api_endpoint and access_token, or configure wati.accounts.<name>.endpoint and .token)";
-        }
         boolean sandbox = value(context, "wati.sandbox.enabled").map(Boolean::parseBoolean).orElse(false);
         if (sandbox) {
             names.add("sandbox");
+        }
+        if (names.isEmpty()) {
+            return "none (actions carry api_endpoint and access_token, or configure wati.accounts.<name>.endpoint and .token)";
         }
         List<String> described = new ArrayList<>();
         for (String name : names) {

@@ -22,6 +22,9 @@ public final class QueryParameters {
     /** The largest page a list endpoint returns. */
     public static final int MAX_PAGE_SIZE = 500;
 
+    /** How much of a caller's parameter name or value a refusal repeats. */
+    private static final int ECHOED = 40;
+
     private final Map<String, String> values;
 
     private QueryParameters(Map<String, String> values) {
@@ -42,7 +45,7 @@ public final class QueryParameters {
                     continue;
                 }
                 if (!known.contains(name)) {
-                    throw new ActionRejectedException("Unknown query parameter '" + cut(name) + "': this endpoint takes "
+                    throw new ActionRejectedException("Unknown query parameter '" + EchoedText.cut(name, ECHOED) + "': this endpoint takes "
                             + (known.isEmpty() ? "none" : String.join(", ", known)));
                 }
                 values.putIfAbsent(name, equals < 0 ? "" : decode(pair.substring(equals + 1)));
@@ -65,7 +68,7 @@ public final class QueryParameters {
         }
         String lower = value.toLowerCase(Locale.ROOT);
         if (!allowed.contains(lower)) {
-            throw new ActionRejectedException(name + " is one of " + String.join(", ", allowed) + ", not '" + cut(value) + "'");
+            throw new ActionRejectedException(name + " is one of " + String.join(", ", allowed) + ", not '" + EchoedText.cut(value, ECHOED) + "'");
         }
         return lower;
     }
@@ -105,9 +108,4 @@ public final class QueryParameters {
         }
     }
 
-    /** A caller's text echoed in an answer: short, one line. */
-    private static String cut(String text) {
-        String oneLine = text.replaceAll("\\p{Cntrl}", "?");
-        return oneLine.length() > 40 ? oneLine.substring(0, 40) + "…" : oneLine;
-    }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.waticamel.action.ActionRejectedException;
+import io.waticamel.http.EchoedText;
 import io.waticamel.wati.PhoneNumbers;
 
 /**

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.waticamel.action.ActionRejectedException;
 import io.waticamel.events.WatiEvent;
+import io.waticamel.http.EchoedText;
 import io.waticamel.http.JsonAnswer;
 import io.waticamel.http.QueryParameters;
 import io.waticamel.http.RequestIds;

@@ -34,6 +34,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.waticamel.http.EchoedText;
 
 /**
  * The built-in WATI sandbox: a stand-in for WATI's V1 API on 127.0.0.1, for trying the runtime and

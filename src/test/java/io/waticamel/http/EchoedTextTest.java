@@ -1,4 +1,4 @@
-package io.waticamel.sandbox;
+package io.waticamel.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
